@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "radiology_guide.core"
+    verbose_name = "Clinic and site"

@@ -1,0 +1,80 @@
+"""The shared cache: a Redis backend that never takes the site down, and the
+site-wide content version that every content change bumps.
+
+When Redis is unreachable, reads miss and writes are dropped (with a warning
+in the log), so pages are served uncached and enquiries still go through.
+"""
+
+import functools
+import logging
+
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+CONTENT_VERSION_KEY = "content-version"
+
+
+def _tolerant(default=None):
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except (RedisError, OSError) as error:
+                logger.warning("cache unavailable during %s: %s", method.__name__, type(error).__name__)
+                return default(*args, **kwargs) if callable(default) else default
+
+        return wrapper
+
+    return decorate
+
+
+def _get_default(key, default=None, version=None):
+    return default
+
+
+class ResilientRedisCache(RedisCache):
+    get = _tolerant(_get_default)(RedisCache.get)
+    get_many = _tolerant(dict)(RedisCache.get_many)
+    set = _tolerant()(RedisCache.set)
+    set_many = _tolerant(list)(RedisCache.set_many)
+    add = _tolerant(False)(RedisCache.add)
+    delete = _tolerant(False)(RedisCache.delete)
+    delete_many = _tolerant()(RedisCache.delete_many)
+    touch = _tolerant(False)(RedisCache.touch)
+    incr = _tolerant()(RedisCache.incr)
+    has_key = _tolerant(False)(RedisCache.has_key)
+    clear = _tolerant(False)(RedisCache.clear)
+
+    def ping(self):
+        try:
+            return bool(self._cache.get_client().ping())
+        except (RedisError, OSError):
+            return False
+
+
+def cache_is_reachable():
+    """True when the shared cache answers (a local-memory cache always does)."""
+    ping = getattr(cache, "ping", None)
+    return ping() if ping else True
+
+
+def content_version():
+    """The current content version; 0 before anything has been bumped."""
+    return cache.get(CONTENT_VERSION_KEY, 0)
+
+
+def bump_content_version():
+    """Make every process on every server drop its cached pages.
+
+    Cached pages are keyed by this version, so bumping it retires them all at
+    once without having to find and delete each key.
+    """
+    if not cache.add(CONTENT_VERSION_KEY, 1, None):
+        try:
+            cache.incr(CONTENT_VERSION_KEY)
+        except ValueError:  # the key expired between add() and incr()
+            cache.set(CONTENT_VERSION_KEY, 1, None)

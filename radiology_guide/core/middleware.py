@@ -1,0 +1,91 @@
+"""Site-wide middleware: one log line per request, and security headers that
+Django does not set on its own."""
+
+import logging
+import secrets
+import time
+
+from django.db import DatabaseError
+from django.template.response import TemplateResponse
+
+logger = logging.getLogger("radiology_guide.request")
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+)
+
+
+class RequestLogMiddleware:
+    """Log one line per request: id, method, path, status and time.
+
+    Only the path is logged, never the query string, form data or client
+    address, so no patient data reaches the logs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        response["X-Request-Id"] = request.id
+        logger.info(
+            "request id=%s method=%s path=%s status=%s ms=%.1f",
+            request.id,
+            request.method,
+            request.path,
+            response.status_code,
+            elapsed_ms,
+        )
+        return response
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database cannot be reached, show a calm 503 page with the
+    clinic's phone number instead of a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DatabaseError):
+            logger.error(
+                "database unavailable id=%s path=%s error=%s", request.id, request.path, type(exception).__name__
+            )
+            response = TemplateResponse(request, "503.html", status=503)
+            response["Retry-After"] = "60"
+            response["Cache-Control"] = "no-store"
+            return response.render()
+        return None

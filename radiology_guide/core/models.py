@@ -1,0 +1,47 @@
+"""The clinic's own details, kept in one place that admins edit."""
+
+from django.core.cache import cache
+from django.db import DatabaseError, models
+
+CLINIC_CACHE_KEY = "clinic-details"
+
+
+class ClinicDetails(models.Model):
+    """A single row: the clinic's name and how to reach it.
+
+    Shown in the header, footer, contact and error pages, so it is cached;
+    saving it clears that cache and bumps the content version.
+    """
+
+    name = models.CharField(max_length=120, default="Rinebraska")
+    phone = models.CharField(max_length=40, default="020 7946 0000")
+    email = models.EmailField(default="enquiries@rinebraska.example")
+    address = models.TextField(default="Rinebraska Imaging Centre\n1 Example Street\nLondon\nSW1A 1AA")
+    opening_hours = models.TextField(default="Monday to Friday, 8am to 6pm\nSaturday, 9am to 1pm")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "clinic details"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(CLINIC_CACHE_KEY)
+        from radiology_guide.core.cache import bump_content_version
+
+        bump_content_version()
+
+    @classmethod
+    def load(cls):
+        """The clinic's details, from the cache when possible (no query)."""
+        details = cache.get(CLINIC_CACHE_KEY)
+        if details is None:
+            try:
+                details, _ = cls.objects.get_or_create(pk=1)
+            except DatabaseError:
+                # The error page still needs a phone number to show.
+                return cls(pk=1)
+            cache.set(CLINIC_CACHE_KEY, details, None)
+        return details

@@ -1,0 +1,74 @@
+import csv
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils import timezone
+
+from radiology_guide.enquiries.models import Enquiry, EnquiryLink
+
+CSV_FIELDS = ["reference", "received_at", "status", "topic_title", "name", "email", "phone", "preferred_contact"]
+
+
+@admin.register(Enquiry)
+class EnquiryAdmin(admin.ModelAdmin):
+    list_display = ["reference", "received_at", "topic_title", "status", "assignee", "link"]
+    list_filter = ["status", "preferred_contact", "received_at", "topic_title"]
+    search_fields = ["reference", "name", "email", "phone"]
+    list_select_related = ["assignee", "link"]
+    date_hierarchy = "received_at"
+    actions = ["export_csv", "erase_same_contact"]
+    fieldsets = [
+        ("Enquiry", {"fields": ["reference", "received_at", "topic_title", "link", "message"]}),
+        ("Contact", {"fields": ["name", "email", "phone", "preferred_contact"]}),
+        ("Handling", {"fields": ["status", "assignee", "notes", "status_changed_by", "status_changed_at"]}),
+        ("Emails", {"fields": ["notified_at", "notify_attempts", "acknowledged_at", "consent_at"]}),
+    ]
+    # The admin shows every read-only value escaped, so any HTML a patient typed is inert.
+    readonly_fields = [
+        "reference", "received_at", "topic_title", "link", "message", "name", "email", "phone",
+        "preferred_contact", "status_changed_by", "status_changed_at", "notified_at", "notify_attempts",
+        "acknowledged_at", "consent_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False  # enquiries come from patients, through the form
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            obj.set_status(obj.status, request.user)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Download the selected enquiries as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="enquiries-{stamp}.csv"'
+        response["Cache-Control"] = "no-store"
+        writer = csv.writer(response)
+        writer.writerow(CSV_FIELDS)
+        for enquiry in queryset:
+            writer.writerow([_csv_safe(getattr(enquiry, name)) for name in CSV_FIELDS])
+        return response
+
+    @admin.action(
+        description="Erase every enquiry from the same email or phone as the selected ones", permissions=["delete"]
+    )
+    def erase_same_contact(self, request, queryset):
+        total = 0
+        for enquiry in list(queryset):
+            total += Enquiry.objects.from_contact(enquiry.email, enquiry.phone).delete()[0]
+        self.message_user(request, f"Erased {total} enquiry(s).", messages.SUCCESS)
+
+
+def _csv_safe(value):
+    """Stop a spreadsheet from running a formula a patient typed (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@admin.register(EnquiryLink)
+class EnquiryLinkAdmin(admin.ModelAdmin):
+    list_display = ["label", "topic_title", "created_by", "created_at", "expires_at", "opens", "revoked_at"]
+    list_filter = ["topic_title", "created_at"]
+    search_fields = ["label", "topic_title"]
+    readonly_fields = ["token", "created_by", "created_at", "opens"]

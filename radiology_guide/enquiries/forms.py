@@ -1,0 +1,222 @@
+"""The enquiry form: what a patient types, checked with clear messages."""
+
+import re
+import secrets
+import unicodedata
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from radiology_guide.enquiries.models import Enquiry, EnquiryLink
+from radiology_guide.guide.models import Page
+
+OTHER_TOPIC = ("other", "Something else")
+TOKEN_SALT = "enquiries.form-token"  # noqa: S105 - a signing salt, not a password
+# Letters in any script, marks (accents), spaces, apostrophes, hyphens and full stops.
+NAME_CHARACTERS = re.compile(r"^[\w\s'’.\-]+$")
+PHONE_CHARACTERS = re.compile(r"^\+?[\d\s().\-]+$")
+
+
+def topic_choices():
+    pages = Page.objects.filter(kind__in=[Page.Kind.SECTION, Page.Kind.SCAN, Page.Kind.PROCEDURE]).order_by(
+        "kind", "order"
+    )
+    groups = {"section": [], "scan": [], "procedure": []}
+    for slug, title, kind in pages.values_list("slug", "title", "kind"):
+        groups[kind].append((slug, title))
+    return [
+        ("", "Choose a topic"),
+        ("Scans", groups["scan"]),
+        ("Procedures", groups["procedure"]),
+        ("About radiology", groups["section"]),
+        OTHER_TOPIC,
+    ]
+
+
+FRIENDLY_NAMES = {
+    "name": "Your name",
+    "email": "Your email address",
+    "phone": "Your phone number",
+    "message": "Your message",
+}
+
+
+def new_form_token():
+    """A signed one-off token: proves when the form was shown, and makes a
+    second submit of the same form find the first enquiry instead of a new one."""
+    return signing.dumps({"n": secrets.token_urlsafe(16), "t": int(timezone.now().timestamp())}, salt=TOKEN_SALT)
+
+
+def read_form_token(value):
+    """Return (nonce, issued timestamp), or None for a token we did not sign."""
+    try:
+        data = signing.loads(value, salt=TOKEN_SALT, max_age=24 * 3600)
+        return data["n"], data["t"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+
+
+def clean_text(value, field_label):
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value):
+        raise forms.ValidationError(f"{field_label} must not contain hidden control characters")
+    return value.strip()
+
+
+class EnquiryForm(forms.ModelForm):
+    preferred_contact = forms.ChoiceField(
+        label="How would you like us to contact you?",
+        choices=Enquiry.ContactMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you would like us to contact you"},
+    )
+    topic = forms.ChoiceField(
+        label="What is your enquiry about?",
+        choices=[],
+        error_messages={
+            "required": "Select what your enquiry is about",
+            "invalid_choice": "Select what your enquiry is about",
+        },
+    )
+    consent = forms.BooleanField(
+        label="I agree that the clinic can store these details to reply to me",
+        error_messages={"required": "Tick the box to agree that we can store your details to reply to you"},
+    )
+    # Call it 'website' so that bots fill it in; people never see it.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Enquiry
+        fields = ["name", "email", "phone", "preferred_contact", "topic", "message"]
+        labels = {
+            "name": "Full name",
+            "email": "Email address",
+            "phone": "Phone number",
+            "message": "Your message (optional)",
+        }
+        help_texts = {
+            "email": "We will only use this to reply to you.",
+            "phone": "For example, 07700 900 982 or +44 20 7946 0000.",
+            "message": (
+                "Tell us briefly what you would like to ask. Do not include your medical history. "
+                "This form is not for urgent matters: if you need help now, call 111, or 999 in an emergency."
+            ),
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter your full name",
+                "max_length": "Your name must be 100 characters or fewer",
+            },
+            "email": {
+                "invalid": "Enter an email address in the correct format, like name@example.com",
+                "max_length": "Your email address must be 254 characters or fewer",
+            },
+            "phone": {"max_length": "Your phone number must be 30 characters or fewer"},
+            "message": {"max_length": "Your message must be 1,000 characters or fewer"},
+        }
+        widgets = {"message": forms.Textarea(attrs={"rows": 5, "maxlength": 1000})}
+
+    def __init__(self, *args, link: EnquiryLink | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.link = link
+        self.fields["topic"].choices = topic_choices()
+        for name, label in FRIENDLY_NAMES.items():
+            self.fields[name].error_messages["null_characters_not_allowed"] = (
+                f"{label} must not contain hidden control characters"
+            )
+        self.fields["name"].widget.attrs.update(autocomplete="name", spellcheck="false")
+        self.fields["email"].widget.attrs.update(autocomplete="email", spellcheck="false")
+        self.fields["phone"].widget.attrs.update(autocomplete="tel")
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["consent"].help_text = format_html(
+            'Read our <a href="{}">privacy notice</a> to see how we use and protect your details.',
+            reverse("guide:privacy"),
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the template holds the <form> and its hidden fields
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field.text("name", field_width=20),
+            Fieldset(
+                HTML('<p class="govuk-hint">Give us at least one way to reach you.</p>'),
+                Field.text("email", field_width=30),
+                Field.text("phone", field_width=20),
+                Field.radios("preferred_contact", legend_size=Size.SMALL, inline=True),
+                legend="How can we reach you?",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.select("topic"),
+            Field.textarea("message", max_characters=1000),
+            Field.checkbox("consent"),
+            Submit("send", "Send enquiry"),
+        )
+
+    def clean_name(self):
+        name = clean_text(self.cleaned_data["name"], FRIENDLY_NAMES["name"])
+        if not name:
+            raise forms.ValidationError("Enter your full name")
+        if not NAME_CHARACTERS.match(name) or name.replace("_", "") != name:
+            raise forms.ValidationError("Your name must only include letters, spaces, hyphens and apostrophes")
+        return " ".join(name.split())
+
+    def clean_email(self):
+        return (
+            clean_text(self.cleaned_data["email"], FRIENDLY_NAMES["email"]).lower()
+            if self.cleaned_data["email"]
+            else ""
+        )
+
+    def clean_phone(self):
+        phone = clean_text(self.cleaned_data["phone"], FRIENDLY_NAMES["phone"])
+        if not phone:
+            return ""
+        digits = [ch for ch in phone if ch.isdigit()]
+        if not PHONE_CHARACTERS.match(phone) or not 7 <= len(digits) <= 15:
+            raise forms.ValidationError("Enter a phone number, like 07700 900 982 or +44 20 7946 0000")
+        return " ".join(phone.split())
+
+    def clean_message(self):
+        return clean_text(self.cleaned_data["message"], FRIENDLY_NAMES["message"])
+
+    def clean(self):
+        cleaned = super().clean()
+        email, phone = cleaned.get("email"), cleaned.get("phone")
+        method = cleaned.get("preferred_contact")
+        if "email" not in self.errors and "phone" not in self.errors:
+            if not email and not phone:
+                self.add_error("email", "Enter an email address or a phone number, so that we can reply")
+            elif method == Enquiry.ContactMethod.EMAIL and not email:
+                self.add_error("email", "Enter your email address, or choose to be contacted by phone")
+            elif method == Enquiry.ContactMethod.PHONE and not phone:
+                self.add_error("phone", "Enter your phone number, or choose to be contacted by email")
+        token = read_form_token(cleaned.get("form_token", ""))
+        if token is None:
+            # A tampered or day-old form: keep what they typed and issue a fresh token.
+            self.data = self.data.copy()
+            self.data["form_token"] = new_form_token()
+            raise forms.ValidationError("This form has expired. Check your details and send it again")
+        self.nonce, self.issued_at = token
+        return cleaned
+
+    def too_quick(self):
+        """Filled in faster than a person could: almost certainly a bot."""
+        return timezone.now().timestamp() - self.issued_at < settings.ENQUIRY_MIN_FILL_SECONDS
+
+    def is_honeypot_filled(self):
+        return bool(self.data.get("website"))
+
+    def topic_title(self):
+        topic = self.cleaned_data["topic"]
+        if topic == OTHER_TOPIC[0]:
+            return OTHER_TOPIC[1]
+        return Page.objects.filter(slug=topic).values_list("title", flat=True).first() or topic

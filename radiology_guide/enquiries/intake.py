@@ -1,0 +1,53 @@
+"""The one place an enquiry is saved.
+
+The enquiry is committed to the database first. Everything that can fail
+afterwards (the notification email, a crashed task) runs after the commit and
+cannot lose it.
+"""
+
+import enum
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from radiology_guide.enquiries import ratelimit
+from radiology_guide.enquiries.models import Enquiry
+from radiology_guide.enquiries.tasks import notify_enquiry
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(enum.Enum):
+    STORED = "stored"
+    DUPLICATE = "duplicate"  # the same form sent again: the first enquiry stands
+    HELD = "held"  # stored, but over the rate limit: no notification, polite page
+    REJECTED = "rejected"  # the honeypot was filled: a bot, nothing stored
+
+
+def receive(form, request, link=None) -> tuple[Enquiry | None, Outcome]:
+    if form.is_honeypot_filled():
+        logger.info("enquiry rejected: honeypot")
+        return None, Outcome.REJECTED
+    existing = Enquiry.objects.filter(submission_token=form.nonce).first()
+    if existing:
+        return existing, Outcome.DUPLICATE
+    held = ratelimit.over_limit("enquiry", request, settings.ENQUIRY_RATE_LIMIT)
+    enquiry = form.save(commit=False)
+    enquiry.topic_title = form.topic_title()
+    enquiry.consent_at = timezone.now()
+    enquiry.submission_token = form.nonce
+    enquiry.link = link
+    if held:
+        enquiry.status = Enquiry.Status.HELD
+    try:
+        with transaction.atomic():
+            enquiry.save()
+            if not held:
+                transaction.on_commit(lambda: notify_enquiry.enqueue(enquiry.pk), robust=True)
+    except IntegrityError:
+        # Two submits of one form raced each other; the other one won.
+        return Enquiry.objects.get(submission_token=form.nonce), Outcome.DUPLICATE
+    logger.info("enquiry stored ref=%s held=%s", enquiry.reference, held)
+    return enquiry, Outcome.HELD if held else Outcome.STORED

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from radiology_guide.enquiries.models import Enquiry
+
+
+class Command(BaseCommand):
+    help = "Delete enquiries older than ENQUIRY_RETENTION_DAYS. Run daily."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
+        parser.add_argument("--days", type=int, default=None, help="override ENQUIRY_RETENTION_DAYS")
+
+    def handle(self, *args, dry_run=False, days=None, **options):
+        days = settings.ENQUIRY_RETENTION_DAYS if days is None else days
+        old = Enquiry.objects.older_than(days)
+        if dry_run:
+            self.stdout.write(f"purge_enquiries: {old.count()} enquiry(s) older than {days} days would be deleted")
+            return
+        deleted = old.delete()[1].get("enquiries.Enquiry", 0)
+        self.stdout.write(f"purge_enquiries: deleted {deleted} enquiry(s) older than {days} days")

@@ -1,0 +1,161 @@
+"""Enquiries from patients, and the enquiry links clinic staff send them.
+
+An enquiry holds only what the clinic needs to reply, and only for as long as
+ENQUIRY_RETENTION_DAYS says (``purge_enquiries``).
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+# Crockford's base 32: no I, L, O or U, so a reference read out over the phone is unambiguous.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_reference():
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"RG-{code[:4]}-{code[4:]}"
+
+
+def new_link_token():
+    return secrets.token_urlsafe(12)  # 96 bits
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def pending_notification(self):
+        return self.filter(notified_at__isnull=True).exclude(status=Enquiry.Status.HELD)
+
+    def older_than(self, days):
+        return self.filter(received_at__lt=timezone.now() - timedelta(days=days))
+
+    def from_contact(self, email="", phone=""):
+        query = Q(pk__in=[])
+        if email:
+            query |= Q(email__iexact=email.strip())
+        if phone:
+            query |= Q(phone_digits=digits_of(phone))
+        return self.filter(query)
+
+
+def digits_of(phone):
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    # +44 7700 900123 and 07700 900123 are the same number.
+    if phone.strip().startswith("+44") and digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+class Enquiry(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        CLOSED = "closed", "Closed"
+        HELD = "held", "Held (over the rate limit)"
+
+    class ContactMethod(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    phone_digits = models.CharField(max_length=30, blank=True, editable=False, db_index=True)
+    preferred_contact = models.CharField(max_length=10, choices=ContactMethod.choices)
+    topic = models.CharField(max_length=80, help_text="The guide page the enquiry is about, or 'other'.")
+    topic_title = models.CharField(max_length=200)
+    message = models.TextField(blank=True, max_length=1000)
+    consent_at = models.DateTimeField(editable=False)
+    link = models.ForeignKey(
+        "EnquiryLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="enquiries", editable=False
+    )
+    # The form's one-off token: a second submit of the same form finds this enquiry.
+    submission_token = models.CharField(max_length=64, unique=True, editable=False)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(blank=True, help_text="Internal notes. Never shown to the patient.")
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notify_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = EnquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name_plural = "enquiries"
+
+    def __str__(self):
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        self.phone_digits = digits_of(self.phone)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("enquiries:sent", args=[self.reference])
+
+    def admin_url(self):
+        return settings.SITE_URL + reverse("admin:enquiries_enquiry_change", args=[self.pk])
+
+    def set_status(self, status, user):
+        self.status = status
+        self.status_changed_by = user
+        self.status_changed_at = timezone.now()
+
+
+class EnquiryLinkQuerySet(models.QuerySet):
+    def with_counts(self):
+        return self.annotate(enquiry_count=models.Count("enquiries"))
+
+
+class EnquiryLink(models.Model):
+    """A link staff send a patient: opens the guide on a topic with the form ready.
+
+    It holds no patient data: the label is for staff ("Fibroid clinic leaflet").
+    """
+
+    token = models.CharField(max_length=32, unique=True, default=new_link_token, editable=False)
+    topic = models.CharField(max_length=80)
+    topic_title = models.CharField(max_length=200)
+    label = models.CharField(max_length=100, blank=True, help_text="For staff only. No patient details.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    opens = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = EnquiryLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.label or f"{self.topic_title} link"
+
+    def get_absolute_url(self):
+        return reverse("enquiries:link", args=[self.token])
+
+    def full_url(self):
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def is_live(self):
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+    def record_open(self):
+        # An atomic increment: no cookies, no client address, just a count.
+        EnquiryLink.objects.filter(pk=self.pk).update(opens=models.F("opens") + 1)

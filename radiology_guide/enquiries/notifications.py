@@ -1,0 +1,64 @@
+"""Emails about an enquiry. They carry the reference, topic and an admin
+link, never the patient's message."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from radiology_guide.core.models import ClinicDetails
+from radiology_guide.enquiries.models import Enquiry
+
+logger = logging.getLogger(__name__)
+
+
+def notify(enquiry_id: int) -> bool:
+    """Tell the clinic (and, if set, the patient). Never raises: a failure
+    leaves the enquiry marked as not notified, for send_enquiry_notifications."""
+    enquiry = Enquiry.objects.filter(pk=enquiry_id).first()
+    if enquiry is None or enquiry.status == Enquiry.Status.HELD:
+        return False
+    ok = True
+    if enquiry.notified_at is None:
+        ok = _send(enquiry, "clinic", _notify_clinic)
+    if ok and settings.ENQUIRY_ACKNOWLEDGE and enquiry.email and enquiry.acknowledged_at is None:
+        _send(enquiry, "acknowledgement", _acknowledge)
+    return ok
+
+
+def _send(enquiry, kind, sender):
+    try:
+        sender(enquiry)
+    except Exception as error:  # noqa: BLE001 - any failure must leave the enquiry safe
+        Enquiry.objects.filter(pk=enquiry.pk).update(notify_attempts=enquiry.notify_attempts + 1)
+        logger.warning("enquiry %s email failed ref=%s error=%s", kind, enquiry.reference, type(error).__name__)
+        return False
+    logger.info("enquiry %s email sent ref=%s", kind, enquiry.reference)
+    return True
+
+
+def _notify_clinic(enquiry):
+    context = {"enquiry": enquiry, "clinic": ClinicDetails.load()}
+    send_mail(
+        f"New enquiry {enquiry.reference}: {enquiry.topic_title}",
+        render_to_string("emails/clinic_notification.txt", context),
+        None,
+        settings.ENQUIRY_NOTIFY_EMAILS,
+    )
+    Enquiry.objects.filter(pk=enquiry.pk).update(
+        notified_at=timezone.now(), notify_attempts=enquiry.notify_attempts + 1
+    )
+    enquiry.notified_at = timezone.now()
+
+
+def _acknowledge(enquiry):
+    context = {"enquiry": enquiry, "clinic": ClinicDetails.load()}
+    send_mail(
+        f"We have received your enquiry ({enquiry.reference})",
+        render_to_string("emails/acknowledgement.txt", context),
+        None,
+        [enquiry.email],
+    )
+    Enquiry.objects.filter(pk=enquiry.pk).update(acknowledged_at=timezone.now())

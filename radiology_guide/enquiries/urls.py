@@ -1,0 +1,10 @@
+from django.urls import path
+
+from radiology_guide.enquiries import views
+
+app_name = "enquiries"
+
+urlpatterns = [
+    path("enquire/", views.enquire, name="form"),
+    path("enquire/sent/<str:reference>/", views.sent, name="sent"),
+]

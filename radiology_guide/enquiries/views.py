@@ -1,0 +1,52 @@
+"""The enquiry form and its confirmation page."""
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from radiology_guide.enquiries.forms import EnquiryForm, new_form_token
+from radiology_guide.enquiries.intake import Outcome, receive
+from radiology_guide.enquiries.models import Enquiry
+
+
+def _blank_form(topic="", link=None):
+    initial = {"form_token": new_form_token(), "topic": topic}
+    return EnquiryForm(initial=initial, link=link)
+
+
+def handle_enquiry(request, link=None, template="enquiries/form.html", context=None):
+    """Show or process the form; shared by /enquire/ and enquiry link pages."""
+    context = dict(context or {})
+    if request.method == "POST":
+        form = EnquiryForm(request.POST, link=link)
+        if form.is_valid():
+            if form.too_quick():
+                form.add_error(None, "Please check your details, then send the form again")
+                form.data = form.data.copy()
+                form.data["form_token"] = new_form_token()
+            else:
+                enquiry, outcome = receive(form, request, link=link)
+                if outcome is Outcome.REJECTED:
+                    return render(request, "enquiries/not_sent.html", status=400)
+                if outcome is Outcome.HELD:
+                    return render(request, "enquiries/not_sent.html", {"held": True}, status=429)
+                return redirect(enquiry)
+    else:
+        topic = request.GET.get("topic", "") if link is None else link.topic
+        form = _blank_form(topic, link)
+    context.update(form=form, link=link)
+    response = render(request, template, context, status=400 if form.is_bound else 200)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def enquire(request):
+    return handle_enquiry(request)
+
+
+@never_cache
+@require_safe
+def sent(request, reference):
+    enquiry = get_object_or_404(Enquiry.objects.only("reference", "preferred_contact"), reference=reference)
+    return render(request, "enquiries/sent.html", {"enquiry": enquiry})

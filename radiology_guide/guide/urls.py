@@ -1,0 +1,17 @@
+from django.urls import path
+
+from radiology_guide.guide import views
+
+app_name = "guide"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("guide/<slug:slug>/", views.section, name="section"),
+    path("procedures/", views.procedures, name="procedures"),
+    path("procedures/<slug:slug>/", views.procedure, name="procedure"),
+    path("compare/", views.compare, name="compare"),
+    path("faqs/", views.faqs, name="faqs"),
+    path("glossary/", views.glossary, name="glossary"),
+    path("privacy/", views.site_page, {"slug": "privacy"}, name="privacy"),
+    path("accessibility/", views.site_page, {"slug": "accessibility"}, name="accessibility"),
+]

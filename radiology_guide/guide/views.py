@@ -1,0 +1,124 @@
+"""Public guide pages. Everything here is read-only and cacheable: the HTML
+was rendered when the content was saved."""
+
+from django.contrib.sitemaps import Sitemap
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page
+
+PROCEDURE_FILTERS = {
+    "kind": ("Type", {"": "All", "scan": "Scans", "procedure": "Procedures"}),
+    "radiation": ("Radiation", {"": "All", "no": "No ionising radiation", "yes": "Uses ionising radiation"}),
+}
+
+
+def _site_page(slug):
+    return get_object_or_404(Page, kind=Page.Kind.PAGE, slug=slug)
+
+
+@require_safe
+def home(request):
+    return render(
+        request,
+        "guide/home.html",
+        {"page": _site_page("home"), "sections": Page.objects.sections().only("slug", "title", "summary", "kind")},
+    )
+
+
+@require_safe
+def section(request, slug):
+    page = get_object_or_404(Page, kind=Page.Kind.SECTION, slug=slug)
+    sections = list(Page.objects.sections().values_list("slug", "title"))
+    position = [s for s, _ in sections].index(slug)
+    previous = sections[position - 1] if position > 0 else None
+    following = sections[position + 1] if position + 1 < len(sections) else None
+    return render(
+        request,
+        "guide/section.html",
+        {"page": page, "related": page.related_pages(), "previous": previous, "next": following},
+    )
+
+
+@require_safe
+def procedure(request, slug):
+    page = get_object_or_404(Page, kind__in=[Page.Kind.SCAN, Page.Kind.PROCEDURE], slug=slug)
+    return render(request, "guide/procedure.html", {"page": page, "related": page.related_pages()})
+
+
+@require_safe
+def procedures(request):
+    """All scans and procedures, filtered by plain links and a GET form (no JavaScript)."""
+    chosen = {name: request.GET.get(name, "") for name in PROCEDURE_FILTERS}
+    chosen = {name: value if value in PROCEDURE_FILTERS[name][1] else "" for name, value in chosen.items()}
+    pages = Page.objects.procedures()
+    if chosen["kind"]:
+        pages = pages.filter(kind=chosen["kind"])
+    if chosen["radiation"]:
+        pages = pages.filter(ionising_radiation=chosen["radiation"] == "yes")
+    return render(
+        request,
+        "guide/procedures.html",
+        {
+            "page": _site_page("procedures"),
+            "pages": pages.defer("body", "body_html", "toc"),
+            "filters": [
+                {
+                    "name": name,
+                    "legend": legend,
+                    "options": [(value, label, chosen[name] == value) for value, label in options.items()],
+                }
+                for name, (legend, options) in PROCEDURE_FILTERS.items()
+            ],
+        },
+    )
+
+
+@require_safe
+def compare(request):
+    return render(request, "guide/compare.html", {"page": _site_page("compare"), "rows": ComparisonRow.objects.all()})
+
+
+@require_safe
+def faqs(request):
+    return render(request, "guide/faqs.html", {"page": _site_page("faqs"), "faqs": FAQ.objects.all()})
+
+
+@require_safe
+def glossary(request):
+    return render(request, "guide/glossary.html", {"page": _site_page("glossary"), "terms": GlossaryTerm.objects.all()})
+
+
+@require_safe
+def site_page(request, slug):
+    return render(request, "guide/site_page.html", {"page": _site_page(slug)})
+
+
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /staff/", "Disallow: /enquire/", "Disallow: /e/"]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+class PageSitemap(Sitemap):
+    def items(self):
+        return Page.objects.exclude(slug="home").only("kind", "slug", "updated_at").order_by("kind", "order", "slug")
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
+class HomeSitemap(Sitemap):
+    priority = 1.0
+
+    def items(self):
+        return ["guide:home", "enquiries:form"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {"home": HomeSitemap, "pages": PageSitemap}

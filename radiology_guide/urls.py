@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from radiology_guide.core import views as core_views
+from radiology_guide.guide.views import SITEMAPS, robots_txt
+
+admin.site.site_header = "Radiology Guide administration"
+admin.site.site_title = "Radiology Guide admin"
+
+urlpatterns = [
+    path("", include("radiology_guide.guide.urls")),
+    path("", include("radiology_guide.enquiries.urls")),
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+]
+
+handler404 = "radiology_guide.core.views.not_found"
+handler500 = "radiology_guide.core.views.server_error"

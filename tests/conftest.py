@@ -1,0 +1,57 @@
+"""Shared fixtures. The real content in content/ is loaded once per test
+session; each test runs in a transaction that is rolled back."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from radiology_guide.guide.models import Page
+from radiology_guide.guide.sync import sync_content
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        sync_content(settings.CONTENT_DIR)
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings):
+    # Plain static storage: the tests need no collectstatic run.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def content(django_db_blocker):
+    """Content for transactional tests, whose database starts empty."""
+    with django_db_blocker.unblock():
+        if not Page.objects.exists():
+            sync_content(settings.CONTENT_DIR)
+
+
+@pytest.fixture
+def editor(django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("editor", "editor@example.com", "a-long-test-password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Content editors"))
+    return user
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    from django.contrib.auth.models import Group, Permission
+
+    user = django_user_model.objects.create_user(
+        "dr-jones", "jones@example.com", "a-long-test-password", is_staff=True, first_name="Asha", last_name="Jones"
+    )
+    user.groups.add(Group.objects.get(name="Content editors"))
+    user.user_permissions.add(Permission.objects.get(codename="approve_page"))
+    return user

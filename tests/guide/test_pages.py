@@ -1,0 +1,133 @@
+"""A patient reads the guide: every public page, as a browser would fetch it."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from radiology_guide.guide.models import FAQ, GlossaryTerm, Page
+
+pytestmark = pytest.mark.django_db
+
+
+def sitemap_paths(client):
+    xml = client.get("/sitemap.xml").content.decode()
+    return [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>(.*?)</loc>", xml)]
+
+
+def test_sitemap_lists_every_public_page_and_each_returns_200_with_one_h1(client):
+    paths = sitemap_paths(client)
+    assert len(paths) == Page.objects.exclude(slug="home").count() + 2  # plus home and the enquiry form
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert html.count("<h1") == 1, path
+        assert 'lang="en-GB"' in html
+
+
+def test_home_explains_both_sides_and_where_to_start(client):
+    html = client.get("/").content.decode()
+    assert "Diagnostic radiology" in html and "Interventional radiology" in html
+    for section in Page.objects.sections():
+        assert section.get_absolute_url() in html
+
+
+def test_guide_section_has_contents_review_dates_sources_and_neighbours(client):
+    html = client.get("/guide/diagnostic-radiology/").content.decode()
+    assert "On this page" in html
+    assert 'href="#what-kinds-of-scan-are-there"' in html and 'id="what-kinds-of-scan-are-there"' in html
+    assert "Page last reviewed" in html and "Next review due" in html
+    assert "Where this information comes from" in html
+    assert 'rel="prev" href="/guide/two-sides-of-radiology/"' in html
+    assert 'rel="next" href="/guide/interventional-radiology/"' in html
+    assert "Related pages" in html
+    assert 'href="/enquire/?topic=diagnostic-radiology"' in html
+
+
+def test_draft_page_says_it_is_not_yet_clinically_reviewed(client):
+    html = client.get("/guide/interventional-radiology/").content.decode()
+    assert "Not yet checked by our radiologists" in html
+    assert "not yet clinically reviewed" in html
+
+
+def test_comparison_is_a_real_table_with_caption_and_header_scopes(client):
+    html = client.get("/compare/").content.decode()
+    assert "<caption>" in html
+    assert html.count('<th scope="col">') == 3
+    assert html.count('<th scope="row">') >= 11
+    assert "Main role" in html
+
+
+def test_every_faq_has_its_own_anchor_and_works_without_javascript(client):
+    html = client.get("/faqs/").content.decode()
+    faqs = list(FAQ.objects.all())
+    assert len(faqs) >= 15
+    for faq in faqs:
+        assert f'<details class="faq" id="{faq.anchor}">' in html
+    assert html.count("<summary>") == len(faqs)
+
+
+def test_glossary_lists_terms_a_to_z_with_anchors(client):
+    html = client.get("/glossary/").content.decode()
+    terms = list(GlossaryTerm.objects.all())
+    assert len(terms) >= 30
+    for term in terms:
+        assert f'id="{term.slug}"' in html
+    letters = re.findall(r'href="#letter-([a-z])"', html)
+    assert letters == sorted(letters)
+
+
+def test_glossary_terms_in_page_text_link_to_their_entries(client):
+    html = client.get("/guide/diagnostic-radiology/").content.decode()
+    assert '<a class="glossary-link" href="/glossary/#radiologist">radiologist</a>' in html
+
+
+def test_scan_page_shows_its_facts_box(client):
+    html = client.get("/procedures/ct-scan/").content.decode()
+    assert "At a glance" in html and "How long it takes" in html
+    assert "Uses ionising radiation" in html
+
+
+def test_procedures_index_filters_without_javascript(client):
+    everything = client.get("/procedures/").content.decode()
+    scans = client.get("/procedures/", {"kind": "scan", "radiation": "no"}).content.decode()
+    assert "/procedures/angioplasty-and-stenting/" in everything
+    assert "/procedures/mri-scan/" in scans and "/procedures/ultrasound-scan/" in scans
+    assert "/procedures/ct-scan/" not in scans and "/procedures/angioplasty-and-stenting/" not in scans
+
+
+def test_unknown_page_gets_a_friendly_404_with_the_clinic_phone(client):
+    response = client.get("/guide/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html and "020 7946 0000" in html
+
+
+def test_footer_says_what_to_do_in_an_emergency_and_links_privacy_and_accessibility(client):
+    html = client.get("/faqs/").content.decode()
+    assert "999" in html and "111" in html
+    assert 'href="/privacy/"' in html and 'href="/accessibility/"' in html
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    body = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Disallow: /admin/" in body
+
+
+def test_no_page_loads_anything_from_another_host(client):
+    for path in ["/", "/guide/diagnostic-radiology/", "/faqs/", "/compare/", reverse("enquiries:form")]:
+        html = client.get(path).content.decode()
+        for attribute in re.findall(r'<(?:script|link|img|iframe|source)[^>]*(?:src|href)="([^"]+)"', html):
+            assert attribute.startswith("/"), (path, attribute)
+
+
+def test_clinic_details_edited_in_admin_show_in_header_and_footer(client):
+    from radiology_guide.core.models import ClinicDetails
+
+    clinic = ClinicDetails.load()
+    clinic.phone = "01632 960 123"
+    clinic.save()
+    html = client.get("/").content.decode()
+    assert "01632 960 123" in html
