@@ -131,3 +131,9 @@ def test_clinic_details_edited_in_admin_show_in_header_and_footer(client):
     clinic.save()
     html = client.get("/").content.decode()
     assert "01632 960 123" in html
+
+
+def test_privacy_notice_says_how_long_enquiries_are_kept(client, settings):
+    html = client.get("/privacy/").content.decode()
+    assert settings.ENQUIRY_RETENTION_DAYS == 365 and "12 months" in html
+    assert "delete" in html and "Information Commissioner" in html
