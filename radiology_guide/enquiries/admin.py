@@ -12,7 +12,7 @@ CSV_FIELDS = ["reference", "received_at", "status", "topic_title", "name", "emai
 @admin.register(Enquiry)
 class EnquiryAdmin(admin.ModelAdmin):
     list_display = ["reference", "received_at", "topic_title", "status", "assignee", "link"]
-    list_filter = ["status", "preferred_contact", "received_at", "topic_title"]
+    list_filter = ["status", "preferred_contact", "received_at", "topic_title", "link"]
     search_fields = ["reference", "name", "email", "phone"]
     list_select_related = ["assignee", "link"]
     date_hierarchy = "received_at"

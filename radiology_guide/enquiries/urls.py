@@ -7,4 +7,5 @@ app_name = "enquiries"
 urlpatterns = [
     path("enquire/", views.enquire, name="form"),
     path("enquire/sent/<str:reference>/", views.sent, name="sent"),
+    path("e/<str:token>", views.link_landing, name="link"),
 ]

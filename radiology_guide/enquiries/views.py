@@ -6,7 +6,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from radiology_guide.enquiries.forms import EnquiryForm, new_form_token
 from radiology_guide.enquiries.intake import Outcome, receive
-from radiology_guide.enquiries.models import Enquiry
+from radiology_guide.enquiries.models import Enquiry, EnquiryLink
+from radiology_guide.guide.models import Page
 
 
 def _blank_form(topic="", link=None):
@@ -50,3 +51,23 @@ def enquire(request):
 def sent(request, reference):
     enquiry = get_object_or_404(Enquiry.objects.only("reference", "preferred_contact"), reference=reference)
     return render(request, "enquiries/sent.html", {"enquiry": enquiry})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_landing(request, token):
+    """Where an enquiry link lands: the topic, its pages, and the form ready.
+
+    An expired or revoked link never dead-ends: it says so and offers the
+    general guide and form.
+    """
+    link = EnquiryLink.objects.filter(token=token).first()
+    if link is None or not link.is_live:
+        return handle_enquiry(request, template="enquiries/link_expired.html", context={"found": link is not None})
+    if request.method == "GET":
+        link.record_open()
+    page = Page.objects.filter(slug=link.topic).first()
+    pages = ([page] + page.related_pages()) if page else []
+    return handle_enquiry(
+        request, link=link, template="enquiries/link_landing.html", context={"page": page, "pages": pages}
+    )

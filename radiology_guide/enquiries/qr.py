@@ -1,0 +1,18 @@
+"""QR codes for enquiry links, as SVG for screens and PNG for printing."""
+
+import io
+
+import segno
+
+
+def qr_svg(url: str, title: str = "") -> bytes:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=4, xmldecl=False, title=title or None)
+    return buffer.getvalue()
+
+
+def qr_png(url: str) -> bytes:
+    buffer = io.BytesIO()
+    # 20 px modules: sharp when printed on a leaflet at 300 dpi.
+    segno.make(url, error="m").save(buffer, kind="png", scale=20, border=4)
+    return buffer.getvalue()
