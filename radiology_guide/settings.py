@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "radiology_guide.core.middleware.RequestLogMiddleware",
     "radiology_guide.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "radiology_guide.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -241,7 +242,9 @@ ENQUIRY_MIN_FILL_SECONDS = env_int("ENQUIRY_MIN_FILL_SECONDS", 3)
 ENQUIRY_RETENTION_DAYS = env_int("ENQUIRY_RETENTION_DAYS", 365)
 ENQUIRY_LINK_DAYS = env_int("ENQUIRY_LINK_DAYS", 30)
 CONTENT_DIR = Path(env("CONTENT_DIR", str(BASE_DIR / "content")))
+# Full-page cache of public pages (0 turns it off); also the max-age that a CDN sees.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

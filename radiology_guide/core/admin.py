@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 
 from radiology_guide.core.models import ClinicDetails
 
@@ -9,6 +10,13 @@ class ClinicDetailsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not ClinicDetails.objects.exists()
+
+    def changelist_view(self, request, extra_context=None):
+        # One row only: go straight to it (its defaults are shown until saved).
+        details = ClinicDetails.objects.filter(pk=1).first()
+        if details is None:
+            return redirect("admin:core_clinicdetails_add")
+        return redirect("admin:core_clinicdetails_change", details.pk)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -39,7 +39,9 @@ class ClinicDetails(models.Model):
         details = cache.get(CLINIC_CACHE_KEY)
         if details is None:
             try:
-                details, _ = cls.objects.get_or_create(pk=1)
+                # No write on a page view: until an admin saves the details,
+                # the defaults are shown.
+                details = cls.objects.filter(pk=1).first() or cls(pk=1)
             except DatabaseError:
                 # The error page still needs a phone number to show.
                 return cls(pk=1)
