@@ -6,6 +6,7 @@ DATABASE_URL (PostgreSQL) and CACHE_URL (Redis); see the README's settings table
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,10 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG")
+# HTTPS=true in production (behind TLS): HTTPS redirect, HSTS, secure __Host-
+# cookies and required two-factor sign-in for staff. Off by default so that
+# `make run` works on plain http://127.0.0.1.
+HTTPS = env_bool("HTTPS")
 SECRET_KEY = env("SECRET_KEY") or (
     # Only for running locally; production must set SECRET_KEY (check --deploy says so).
     "django-insecure-local-only-change-me"
@@ -51,6 +56,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crispy_forms",
     "crispy_forms_gds",
     "radiology_guide.core",
@@ -69,9 +78,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "radiology_guide.core.mfa.RequireStaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "radiology_guide.core.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "radiology_guide.urls"
@@ -159,6 +172,21 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 3600
 
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses sign-ins while an account is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "code"]
+# Two-factor sign-in (TOTP with recovery codes) for every staff and admin user.
+REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", HTTPS)
+OTP_TOTP_ISSUER = env("OTP_ISSUER", "Rinebraska Radiology Guide")
 
 # Email (Django 6.1 mailers). Console by default so nothing leaves the machine.
 EMAIL_URL = env("EMAIL_URL", "console://")
@@ -212,9 +240,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# HTTPS=true in production (behind TLS) turns on the redirect, HSTS and secure,
-# __Host- prefixed cookies. Off by default so `make run` works on plain http://127.0.0.1.
-HTTPS = env_bool("HTTPS")
+# HTTPS (see the top of this file) turns on the redirect, HSTS and secure,
+# __Host- prefixed cookies.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

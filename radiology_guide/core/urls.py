@@ -1,0 +1,10 @@
+from django.urls import path
+
+from radiology_guide.core import mfa
+
+app_name = "mfa"
+
+urlpatterns = [
+    path("setup/", mfa.setup, name="setup"),
+    path("verify/", mfa.verify, name="verify"),
+]
