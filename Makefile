@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test test-fast test-services lint format check bench audit clean
+.PHONY: install run test test-fast test-services lint format check bench bench-load audit clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,17 @@ check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Page speed next to nginx (wrk and nginx are Debian packages, installed here if missing).
 bench: install
+	@command -v wrk >/dev/null && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || \
+		{ apt-get update && apt-get install -y --no-install-recommends wrk nginx; }
 	$(PY) bench/pages
+
+# 60 s of mixed reads and enquiries on SQLite, on PostgreSQL with Redis, and with a worker killed.
+bench-load: install
+	$(PY) bench/load
+	$(PY) bench/load --db postgres --cache redis
+	$(PY) bench/load --kill-worker
 
 audit: install
 	bash bench/audit

@@ -38,6 +38,8 @@ def test_database_unreachable_gives_a_friendly_503_with_the_clinic_phone():
             "DJANGO_SETTINGS_MODULE": "radiology_guide.settings",
             "DATABASE_URL": f"postgres://nobody@{CLOSED_PORT}/nothing",
             "CACHE_URL": "locmem://",
+            # No collectstatic in the test run: plain static storage.
+            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         },
         capture_output=True,
         text=True,

@@ -11,4 +11,10 @@
   }
   window.addEventListener("hashchange", openTarget);
   openTarget();
+  // On a fresh page load Chromium scrolls to the fragment after this script
+  // has run, and clears the focus because a <details> cannot take it; so
+  // focus the question again once the page has loaded and been drawn.
+  window.addEventListener("load", function () {
+    window.requestAnimationFrame(openTarget);
+  });
 })();
