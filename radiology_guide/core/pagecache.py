@@ -23,7 +23,10 @@ from django.utils.http import http_date
 
 from radiology_guide.core.cache import content_version
 
-PRIVATE_PREFIXES = ("/admin/", "/staff/", "/enquire/", "/e/", "/healthz", "/readyz", "/static/")
+PRIVATE_PREFIXES = ("/admin/", "/staff/", "/enquire/", "/e/", "/account/", "/healthz", "/readyz", "/static/")
+# Search results are cheap to build and endless in variety: caching them would
+# let anyone fill the cache with junk queries.
+UNCACHED_PREFIXES = PRIVATE_PREFIXES + ("/search/",)
 STORED_HEADERS = ("Content-Type", "Content-Language")
 
 
@@ -31,14 +34,15 @@ def _is_candidate(request):
     return (
         request.method in ("GET", "HEAD")
         and settings.PAGE_CACHE_SECONDS > 0
-        and not request.path.startswith(PRIVATE_PREFIXES)
+        and not request.path.startswith(UNCACHED_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
 
 
 def _key(request, version):
     # The host is part of the key: one cache may serve several sites.
-    return f"page:{version}:{request.get_host()}:{request.get_full_path()}"
+    path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+    return f"page:{version}:{request.get_host()}:{path}"
 
 
 class PageCacheMiddleware:

@@ -321,3 +321,24 @@ def rerender_all():
     for faq in faqs:
         faq.render(linker)
     FAQ.objects.bulk_update(faqs, ["answer_html"])
+
+
+class SearchEntry(models.Model):
+    """One searchable thing (a page, an FAQ or a glossary term) as plain text.
+
+    Kept in step with the content by ``guide.search``. On SQLite an FTS5 table
+    mirrors it through triggers (see migration 0002); on PostgreSQL it is
+    searched with full-text search directly.
+    """
+
+    kind = models.CharField(max_length=20)  # section, scan, procedure, page, faq, term
+    key = models.CharField(max_length=120)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    url = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="unique_search_entry")]
+
+    def __str__(self):
+        return self.title

@@ -22,10 +22,12 @@ from radiology_guide.guide.models import (
     ComparisonRow,
     GlossaryTerm,
     Page,
+    SearchEntry,
     content_hash,
     glossary_linker,
     rerender_all,
 )
+from radiology_guide.guide.search import rebuild_index
 
 MODELS = {"term": GlossaryTerm, "row": ComparisonRow, "faq": FAQ, "page": Page}
 KEY_FIELDS = {"term": "slug", "row": "feature", "faq": "anchor", "page": "slug"}
@@ -66,6 +68,8 @@ def sync_content(root: Path, force=False) -> SyncReport:
             signals.SYNCING["active"] = False
         if any(label.startswith(LABELS["term"]) for label in report.created + report.updated + report.deleted):
             rerender_all()  # glossary links on pages that did not change themselves
+        if report.changes or not SearchEntry.objects.exists():
+            rebuild_index()
         if report.changes:
             bump_content_version()
     return report

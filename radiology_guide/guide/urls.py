@@ -12,6 +12,7 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("faqs/", views.faqs, name="faqs"),
     path("glossary/", views.glossary, name="glossary"),
+    path("search/", views.search_results, name="search"),
     path("privacy/", views.site_page, {"slug": "privacy"}, name="privacy"),
     path("accessibility/", views.site_page, {"slug": "accessibility"}, name="accessibility"),
 ]

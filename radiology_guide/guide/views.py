@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from radiology_guide.guide import search
 from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page
 
 PROCEDURE_FILTERS = {
@@ -122,3 +123,20 @@ class HomeSitemap(Sitemap):
 
 
 SITEMAPS = {"home": HomeSitemap, "pages": PageSitemap}
+
+
+SUGGESTED = ["diagnostic-radiology", "interventional-radiology", "what-to-expect", "radiation-and-safety"]
+
+
+@require_safe
+def search_results(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = search.search(query) if query else []
+    suggestions = (
+        [] if results else list(Page.objects.filter(slug__in=SUGGESTED).only("kind", "slug", "title", "summary"))
+    )
+    return render(
+        request,
+        "guide/search.html",
+        {"query": query, "results": results, "suggestions": suggestions},
+    )
