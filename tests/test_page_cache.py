@@ -29,6 +29,10 @@ def test_public_pages_are_cacheable_by_a_cdn_and_revalidate_with_304(client):
     assert response["ETag"] and response["Last-Modified"]
     again = client.get("/faqs/", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304 and again.content == b""
+    since = client.get("/faqs/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert since.status_code == 304
+    changed = client.get("/faqs/", HTTP_IF_NONE_MATCH='"something-else"')
+    assert changed.status_code == 200 and changed.content
 
 
 def test_an_admin_save_shows_on_the_next_request(client):

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date
 
 from radiology_guide.core.cache import content_version
 
@@ -111,4 +111,6 @@ class PageCacheMiddleware:
             max_age=settings.PAGE_CACHE_SECONDS,
             stale_while_revalidate=settings.PAGE_STALE_SECONDS,
         )
-        return get_conditional_response(request, etag=cached["etag"], last_modified=None, response=response)
+        return get_conditional_response(
+            request, etag=cached["etag"], last_modified=parse_http_date(cached["last_modified"]), response=response
+        )
