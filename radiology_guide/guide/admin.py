@@ -1,9 +1,13 @@
+import difflib
+import json
+
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from radiology_guide.guide.models import APPROVED, FAQ, ComparisonRow, GlossaryTerm, Page
+from radiology_guide.guide.models import APPROVED, FAQ, ComparisonRow, GlossaryTerm, Page, Revision
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
@@ -27,13 +31,37 @@ def preview(html):
     return mark_safe(f'<div class="rendered-preview" style="max-width:44rem">{html}</div>')  # noqa: S308
 
 
+class RevisionsMixin:
+    """Record a revision on every save, and list recent ones on the form."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        Revision.record(obj, request.user)
+
+    @admin.display(description="Revisions")
+    def revisions(self, obj):
+        if not obj.pk:
+            return "-"
+        rows = Revision.objects.filter(model=obj._meta.model_name, object_id=obj.pk)[:10]
+        if not rows:
+            return "No admin edits yet."
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            '<a href="{}">{}</a> by {}',
+            (
+                (reverse("admin:guide_revision_change", args=[r.pk]), r.saved_at.strftime("%d %b %Y %H:%M"), r.saved_by)
+                for r in rows
+            ),
+        )
+
+
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(RevisionsMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "order", "review_status", "next_review_due", "updated_at"]
     list_filter = ["kind", "review_status", ReviewOverdueFilter]
     search_fields = ["title", "summary", "body", "slug"]
     ordering = ["kind", "order", "title"]
-    readonly_fields = ["review_record", "rendered_preview", "updated_at"]
+    readonly_fields = ["review_record", "rendered_preview", "updated_at", "revisions"]
     actions = ["approve_pages"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "order", "body", "rendered_preview"]}),
@@ -68,8 +96,8 @@ class PageAdmin(admin.ModelAdmin):
         return request.user.has_perm("guide.approve_page")
 
 
-class ChildAdmin(admin.ModelAdmin):
-    readonly_fields = ["rendered_preview", "updated_at"]
+class ChildAdmin(RevisionsMixin, admin.ModelAdmin):
+    readonly_fields = ["rendered_preview", "updated_at", "revisions"]
     preview_field = ""
 
     @admin.display(description="Preview")
@@ -100,3 +128,57 @@ class GlossaryTermAdmin(ChildAdmin):
     search_fields = ["term", "aliases", "definition"]
     prepopulated_fields = {"slug": ["term"]}
     preview_field = "definition_html"
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    list_display = ["title", "model", "saved_by", "saved_at"]
+    list_filter = ["model", "saved_at"]
+    search_fields = ["title"]
+    readonly_fields = ["title", "model", "object_id", "saved_by", "saved_at", "changes_since"]
+    exclude = ["fields"]
+    actions = ["restore"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("guide.view_page")
+
+    @admin.display(description="Changes from this revision to the content now")
+    def changes_since(self, revision):
+        current = revision.target()
+        if current is None:
+            return "The content has since been deleted."
+        now = json.loads(json.dumps(current.file_fields(), default=str))
+        lines = []
+        for name, old in revision.fields.items():
+            new = now.get(name)
+            if old != new:
+                old_lines = str(old if old is not None else "").splitlines()
+                new_lines = str(new if new is not None else "").splitlines()
+                lines += difflib.unified_diff(
+                    old_lines, new_lines, f"{name} (this revision)", f"{name} (now)", lineterm=""
+                )
+        if not lines:
+            return "Identical to the content now."
+        return format_html('<pre style="white-space:pre-wrap">{}</pre>', "\n".join(lines))
+
+    @admin.action(description="Restore the words of the selected revision")
+    def restore(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one revision to restore.", messages.WARNING)
+            return
+        revision = queryset.get()
+        target = revision.target()
+        if target is None or not request.user.has_perm(f"guide.change_{revision.model}"):
+            self.message_user(request, "That content cannot be restored.", messages.ERROR)
+            return
+        revision.restore(request.user)
+        self.message_user(request, f"Restored '{revision.title}'. If it had been approved, it now awaits clinical review again.", messages.SUCCESS)

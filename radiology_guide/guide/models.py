@@ -342,3 +342,57 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Revision(models.Model):
+    """What a piece of content said after each save in admin, and who saved it.
+
+    Together with ``export_content`` (which puts the files under review in
+    git) this keeps a history editors and clinicians can read and restore.
+    """
+
+    model = models.CharField(max_length=40)  # "page", "faq", "comparisonrow" or "glossaryterm"
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=200)
+    fields = models.JSONField()
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at", "-pk"]
+        indexes = [models.Index(fields=["model", "object_id", "-saved_at"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.saved_at:%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def record(cls, obj, user):
+        fields = json.loads(json.dumps(obj.file_fields(), default=str))
+        return cls.objects.create(
+            model=obj._meta.model_name, object_id=obj.pk, title=str(obj)[:200], fields=fields, saved_by=user
+        )
+
+    def target(self):
+        model = {m._meta.model_name: m for m in (Page, FAQ, ComparisonRow, GlossaryTerm)}[self.model]
+        return model.objects.filter(pk=self.object_id).first()
+
+    # Review records are never restored: an old approval cannot come back.
+    NOT_RESTORED = {
+        "review_status",
+        "approved_by_name",
+        "approved_on",
+        "last_reviewed",
+        "next_review_due",
+        "reviewer_role",
+    }
+
+    def restore(self, user):
+        """Put this revision's words back (a new save, and so a new revision)."""
+        obj = self.target()
+        for name, value in self.fields.items():
+            if name in self.NOT_RESTORED:
+                continue
+            field = obj._meta.get_field(name)
+            setattr(obj, name, field.to_python(value) if value is not None else None)
+        obj.save()
+        return Revision.record(obj, user)

@@ -94,3 +94,34 @@ def test_a_new_glossary_term_links_on_pages_straight_away(client):
     page.body += "\n\nThere is a car park nearby."
     page.save()
     assert 'href="/glossary/#car-park"' in client.get(page.get_absolute_url()).content.decode()
+
+
+def test_every_admin_save_keeps_a_revision_that_can_be_compared_and_restored(client, editor, reviewer):
+    from radiology_guide.guide.models import Revision
+
+    page = Page.objects.get(slug="what-to-expect")
+    original_body = page.body
+    client.force_login(editor)
+    client.post(change_url(page), page_form(page, body=original_body + "\n\nFirst edit."))
+    page.refresh_from_db()
+    client.post(change_url(page), page_form(page, body=original_body + "\n\nSecond edit."))
+    revisions = list(Revision.objects.filter(model="page", object_id=page.pk))
+    assert [r.saved_by for r in revisions] == [editor, editor]
+    first = revisions[-1]
+    assert first.fields["body"].endswith("First edit.")
+
+    html = client.get(f"/admin/guide/revision/{first.pk}/change/").content.decode()
+    assert "-First edit." in html and "+Second edit." in html
+
+    page.refresh_from_db()
+    page.approve(reviewer)
+    client.post("/admin/guide/revision/", {"action": "restore", "_selected_action": [first.pk]})
+    page.refresh_from_db()
+    assert page.body.endswith("First edit.")
+    assert page.review_status == DRAFT  # restored words need a fresh review
+    assert "First edit." in client.get(page.get_absolute_url()).content.decode()
+
+
+def test_clinic_staff_cannot_read_content_revisions(client, clinic_staff):
+    client.force_login(clinic_staff)
+    assert client.get("/admin/guide/revision/").status_code == 403
