@@ -101,3 +101,16 @@ def valid_post():
 def error_summary(html):
     match = re.search(r'<div class="govuk-error-summary".*?</div>', html, re.S)
     return match.group(0) if match else ""
+
+
+@pytest.fixture
+def staff_groups(django_db_blocker):
+    """The groups the migration makes, again: transactional tests (the browser
+    tests) flush every table, migration data included."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("radiology_guide.enquiries.migrations.0002_groups")
+    with django_db_blocker.unblock():
+        migration.create_groups(apps, None)

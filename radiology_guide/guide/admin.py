@@ -181,4 +181,8 @@ class RevisionAdmin(admin.ModelAdmin):
             self.message_user(request, "That content cannot be restored.", messages.ERROR)
             return
         revision.restore(request.user)
-        self.message_user(request, f"Restored '{revision.title}'. If it had been approved, it now awaits clinical review again.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"Restored '{revision.title}'. If it had been approved, it now awaits clinical review again.",
+            messages.SUCCESS,
+        )

@@ -68,6 +68,10 @@ def render_markdown(text: str, glossary: "GlossaryLinker | None" = None) -> Rend
     # Tables get scope on their header cells, for screen readers.
     html = html.replace("<th>", '<th scope="col">').replace('<th style="text-align: left;">', '<th scope="col">')
     html = sanitise(html)
+    # A wide table scrolls inside its own box on a narrow phone; the box takes
+    # keyboard focus so that it can be scrolled without a mouse.
+    html = html.replace("<table>", '<div class="table-scroll" role="region" tabindex="0" aria-label="Table"><table>')
+    html = html.replace("</table>", "</table></div>")
     if glossary:
         html = glossary.link(html)
     return Rendered(html=html, toc=toc)

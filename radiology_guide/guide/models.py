@@ -310,17 +310,30 @@ class GlossaryTerm(ChildContent):
         self.definition_html = render_markdown(self.definition).html
 
 
-def rerender_all():
-    """Render every page and FAQ again, after the glossary changed."""
+def rerender_all() -> int:
+    """Render all stored HTML again, writing only what changed.
+
+    Needed after the glossary changes (links on other pages) and after an
+    upgrade that changes how Markdown is rendered. Returns how many objects
+    changed.
+    """
     linker = glossary_linker()
-    pages = list(Page.objects.all())
-    for page in pages:
-        page.render(linker)
-    Page.objects.bulk_update(pages, ["body_html", "toc"])
-    faqs = list(FAQ.objects.all())
-    for faq in faqs:
-        faq.render(linker)
-    FAQ.objects.bulk_update(faqs, ["answer_html"])
+    changed = 0
+    for model, fields in (
+        (Page, ["body_html", "toc"]),
+        (FAQ, ["answer_html"]),
+        (ComparisonRow, ["diagnostic_html", "interventional_html"]),
+        (GlossaryTerm, ["definition_html"]),
+    ):
+        stale = []
+        for obj in model.objects.all():
+            before = [getattr(obj, name) for name in fields]
+            obj.render(linker)
+            if [getattr(obj, name) for name in fields] != before:
+                stale.append(obj)
+        model.objects.bulk_update(stale, fields)
+        changed += len(stale)
+    return changed
 
 
 class SearchEntry(models.Model):

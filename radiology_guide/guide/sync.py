@@ -41,6 +41,7 @@ class SyncReport:
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
     conflicts: list[str] = field(default_factory=list)
+    rerendered: int = 0
 
     @property
     def changes(self):
@@ -49,7 +50,7 @@ class SyncReport:
     def summary(self):
         return (
             f"{len(self.created)} created, {len(self.updated)} updated, {len(self.deleted)} deleted, "
-            f"{self.unchanged} unchanged, {len(self.conflicts)} conflict(s)"
+            f"{self.unchanged} unchanged, {len(self.conflicts)} conflict(s), {self.rerendered} re-rendered"
         )
 
 
@@ -66,11 +67,12 @@ def sync_content(root: Path, force=False) -> SyncReport:
                 _sync_model(model_name, content.of(model_name), report, force)
         finally:
             signals.SYNCING["active"] = False
-        if any(label.startswith(LABELS["term"]) for label in report.created + report.updated + report.deleted):
-            rerender_all()  # glossary links on pages that did not change themselves
+        # Glossary links on pages that did not change themselves, and any
+        # change in how this version of the code renders Markdown.
+        report.rerendered = rerender_all()
         if report.changes or not SearchEntry.objects.exists():
             rebuild_index()
-        if report.changes:
+        if report.changes or report.rerendered:
             bump_content_version()
     return report
 

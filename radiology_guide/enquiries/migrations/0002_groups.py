@@ -29,9 +29,12 @@ GROUPS = {
 def create_groups(apps, schema_editor):
     # Permissions are normally made after all migrations; make them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # Migration app stubs have no models module, which create_permissions
+        # takes to mean "no models"; lend them one for the call.
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        app_config.models_module = original
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codenames in GROUPS.items():

@@ -1,0 +1,90 @@
+"""Accessibility measured with axe-core: WCAG 2.0, 2.1 and 2.2, A and AA, on
+every public page and every state of the enquiry form, on a desktop screen,
+on a 320 px wide phone and with text at twice its size."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.support import axe_violations, sitemap_paths
+
+pytestmark = pytest.mark.browser
+
+# Why these three:
+# - 320 CSS px is WCAG's reflow width (1.4.10): what a 1280 px window shows at
+#   400% zoom, and the narrowest phones.
+# - "Text at 200%" (1.4.4) is set the way a reader sets it, as the browser's
+#   default font size (Chrome's Settings > Appearance > Font size), through
+#   the DevTools protocol's Page.setFontSizes: 32 px instead of 16 px. Sizes
+#   in rem and em grow with it, as they would for that reader. Full-page zoom
+#   at 200% would instead be the same as a viewport half as wide, which the
+#   320 px run already covers more strictly.
+CONDITIONS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "320px wide": {"viewport": {"width": 320, "height": 640}},
+    "text at 200%": {"viewport": {"width": 1280, "height": 900}, "font_size": 32},
+}
+
+# Elements that stick out to the right, so the reader has to scroll sideways.
+WIDER_THAN_WINDOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const right = el.getBoundingClientRect().right;
+    if (right > width + 1 && el.checkVisibility()) {
+      wide.push(`${el.tagName.toLowerCase()}.${el.className} (${Math.round(right)}px)`);
+    }
+  }
+  return document.documentElement.scrollWidth > width ? wide.slice(0, 5) : [];
+}"""
+
+
+def every_page_and_form_state(page, site):
+    """Show each public page, the 404 page and each state of the enquiry form
+    in turn; yield the name of each once it is on screen."""
+    for path in sitemap_paths(page, site):
+        if path == "/enquire/":
+            continue  # below, in each of its states
+        response = page.goto(site + path)
+        assert response.status == 200, path
+        yield path
+    response = page.goto(site + "/no-such-page/")
+    assert response.status == 404
+    yield "the 404 page"
+    page.goto(site + "/enquire/")
+    yield "the empty enquiry form"
+    page.get_by_role("button", name="Send enquiry").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    yield "the enquiry form with errors"
+    page.get_by_label("Full name").fill("Ada Lovelace")
+    page.get_by_label("Phone number").fill("07700 900 982")
+    page.get_by_label("Phone", exact=True).check()
+    page.get_by_label("What is your enquiry about?").select_option("other")
+    page.get_by_label("I agree that the clinic can store these details").check()
+    page.get_by_role("button", name="Send enquiry").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enquiry sent")
+    yield "the enquiry sent page"
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_no_page_or_form_state_has_accessibility_violations(site, new_context, settings, condition):
+    settings.ENQUIRY_MIN_FILL_SECONDS = 0
+    options = CONDITIONS[condition]
+    context = new_context(viewport=options["viewport"])
+    page = context.new_page()
+    if "font_size" in options:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Page.setFontSizes", {"fontSizes": {"standard": options["font_size"], "fixed": options["font_size"]}})
+
+    violations, sideways, checked = [], [], []
+    for state in every_page_and_form_state(page, site):
+        checked.append(state)
+        violations += axe_violations(page)
+        if wide := page.evaluate(WIDER_THAN_WINDOW_JS):
+            sideways.append(f"{state}: {', '.join(wide)}")
+
+    if "font_size" in options:
+        body_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert body_size >= 32, f"the text did not grow: {body_size}px"
+    assert "the enquiry sent page" in checked
+    assert violations == [], f"{len(violations)} axe violations ({condition}):\n" + "\n".join(violations)
+    assert sideways == [], f"pages that scroll sideways ({condition}):\n" + "\n".join(sideways)
