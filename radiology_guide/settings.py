@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "radiology_guide.core.middleware.RequestLogMiddleware",
     "radiology_guide.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Everything above adds headers to cached pages too; the page cache
+    # answers before sessions, CSRF and authentication are touched.
     "radiology_guide.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,7 +84,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "radiology_guide.core.mfa.RequireStaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "radiology_guide.core.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -49,7 +49,8 @@ def csp_directives(response):
 
 @pytest.mark.parametrize("path", ["/", "/guide/diagnostic-radiology/", "/enquire/", "/admin/login/", "/nope/"])
 def test_every_response_carries_the_security_headers(client, path):
-    response = client.get(path)
+    client.get(path)
+    response = client.get(path)  # the second time, public pages come from the page cache
     csp = csp_directives(response)
     assert csp["default-src"] == ["'none'"]
     for directive in ("script-src", "style-src", "img-src", "font-src"):
@@ -58,6 +59,7 @@ def test_every_response_carries_the_security_headers(client, path):
     assert csp["form-action"] == ["'self'"] and csp["frame-ancestors"] == ["'none'"]
     assert csp["base-uri"] == ["'none'"] and csp["object-src"] == ["'none'"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"
