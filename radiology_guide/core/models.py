@@ -1,7 +1,9 @@
 """The clinic's own details, kept in one place that admins edit."""
 
 from django.core.cache import cache
-from django.db import DatabaseError, models
+from django.db import DatabaseError, models, transaction
+
+from radiology_guide.core.cache import bump_content_version
 
 CLINIC_CACHE_KEY = "clinic-details"
 
@@ -28,10 +30,10 @@ class ClinicDetails(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(CLINIC_CACHE_KEY)
-        from radiology_guide.core.cache import bump_content_version
-
-        bump_content_version()
+        # Now, and again after the commit (see guide.signals.retire_cached_pages).
+        for forget in (lambda: cache.delete(CLINIC_CACHE_KEY), bump_content_version):
+            forget()
+            transaction.on_commit(forget)
 
     @classmethod
     def load(cls):

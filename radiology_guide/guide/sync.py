@@ -15,7 +15,6 @@ from pathlib import Path
 
 from django.db import transaction
 
-from radiology_guide.core.cache import bump_content_version
 from radiology_guide.guide import content_files, signals
 from radiology_guide.guide.models import (
     FAQ,
@@ -59,21 +58,18 @@ def sync_content(root: Path, force=False) -> SyncReport:
     content = content_files.read_content(root)
     report = SyncReport()
     with transaction.atomic():
-        signals.SYNCING["active"] = True
-        try:
+        with signals.bulk_sync():
             # Terms first (pages link to them), pages last (a child's change
             # must not undo the review status its page's file records).
             for model_name in ("term", "row", "faq", "page"):
                 _sync_model(model_name, content.of(model_name), report, force)
-        finally:
-            signals.SYNCING["active"] = False
         # Glossary links on pages that did not change themselves, and any
         # change in how this version of the code renders Markdown.
         report.rerendered = rerender_all()
         if report.changes or not SearchEntry.objects.exists():
             rebuild_index()
         if report.changes or report.rerendered:
-            bump_content_version()
+            signals.retire_cached_pages()
     return report
 
 
