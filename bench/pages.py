@@ -1,0 +1,347 @@
+"""bench/pages: how fast the public pages are, next to nginx serving the same bytes.
+
+Builds a throwaway copy of the site with production settings (temporary
+SQLite database, content/ synced, static files collected), starts gunicorn
+from gunicorn.conf.py on a free 127.0.0.1 port, warms it up, then measures
+with wrk (64 connections, 2 threads) the home page, a guide page and the FAQ
+page, with the full-page cache on ("cached") and off (PAGE_CACHE_SECONDS=0,
+"uncached"). In the same run nginx serves the byte-identical HTML of the guide
+page as a static file, as the ceiling to compare against.
+
+    .venv/bin/python bench/pages [--duration 10] [--cache redis] [--compare-workers]
+
+--compare-workers also runs the guide page on gunicorn sync and gthread
+workers in other numbers, and on granian if it is installed (it is not a
+dependency: `.venv/bin/pip install granian` to include it).
+
+The machine may be shared (a test suite, a browser): before each run the
+script waits (up to --patience seconds) for other work to leave the CPUs
+idle, measures how much CPU other processes took during the run (the "other
+CPU" column), and runs again (up to --retries times) when that was over 10%.
+
+Needs the Debian packages wrk and nginx (`make bench` installs them). Every
+run is bounded in time and stops its servers on the way out.
+"""
+
+import argparse
+import contextlib
+import dataclasses
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from importlib import metadata
+
+from benchlib import (
+    HOST,
+    REDIS_URL,
+    Server,
+    Site,
+    Watch,
+    cpu_count,
+    empty_redis,
+    fetch,
+    free_port,
+    gunicorn_label,
+    require_commands,
+    say,
+    wait_until_quiet,
+    workdir,
+)
+
+HOME, GUIDE, FAQS = "/", "/guide/diagnostic-radiology/", "/faqs/"
+PAGES = (("home", HOME), ("guide", GUIDE), ("faqs", FAQS))
+CONNECTIONS, THREADS = 64, 2
+UNCACHED = {"PAGE_CACHE_SECONDS": "0"}
+NOISE = 0.10  # a run during which other processes used more of the CPUs than this is run again
+WRK, NGINX = "wrk", "nginx"  # full paths once main() has found them
+
+NGINX_CONF = """\
+daemon off;
+master_process on;
+worker_processes {workers};
+pid {dir}/nginx.pid;
+error_log {dir}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    default_type text/html;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    server {{
+        listen {host}:{port};
+        root {dir}/www;
+        location = /guide.html {{ }}
+        location = /healthz {{ return 200; }}
+    }}
+}}
+"""
+
+
+@dataclasses.dataclass
+class Result:
+    server: str
+    page: str
+    variant: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
+    worker_peak_mb: float | None
+    other_cpu: float  # share of the machine's CPU that processes outside the benchmark used meanwhile
+
+
+def milliseconds(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def run_wrk(url, duration):
+    """wrk for `duration` seconds; returns (requests/s, p50 ms, p99 ms, non-2xx, socket errors)."""
+    output = subprocess.run(
+        [WRK, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "10s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 60,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
+    p99 = milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return rps, p50, p99, int(non_2xx.group(1)) if non_2xx else 0, sum(map(int, errors.groups())) if errors else 0
+
+
+def measure(server, label, page, path, variant, opts):
+    url = server.base_url + path
+    status, body = fetch(url)
+    if status != 200:
+        raise RuntimeError(f"{url} answered {status}")
+    if opts.warmup:
+        run_wrk(url, opts.warmup)
+    return least_noisy(
+        opts,
+        f"{label:<22} {page:<6} {variant:<9}",
+        server.process.pid,
+        lambda: run_wrk(url, opts.duration),
+        lambda watch, measured: Result(label, page, variant, *measured, watch.max_mb, watch.other_cpu_share),
+    )
+
+
+def least_noisy(opts, title, pid, run, result):
+    """Run a measurement on a quiet machine; when other work still took more
+    than NOISE of the CPUs meanwhile, run it again (up to --retries times) and
+    keep the quietest run."""
+    results = []
+    for attempt in range(1 + opts.retries):
+        wait_until_quiet(patience=opts.patience)
+        say(f"  {title} {opts.duration} s{' (again: that run was shared)' if attempt else ''} ...")
+        with Watch(pid, services=("redis-server",) if opts.cache == "redis" else ()) as watch:
+            measured = run()
+        results.append(result(watch, measured))
+        if watch.other_cpu_share <= NOISE:
+            break
+    return min(results, key=lambda r: r.other_cpu)
+
+
+def measure_site(server, label, variant, pages, opts):
+    with server:
+        return [measure(server, label, page, path, variant, opts) for page, path in pages]
+
+
+@contextlib.contextmanager
+def nginx(directory, html):
+    """nginx serving `html` at /guide.html, started by hand on a free port."""
+    # nginx's workers run as an unprivileged user when started by root.
+    os.chmod(directory, 0o755)
+    (directory / "www").mkdir()
+    (directory / "www" / "guide.html").write_bytes(html)
+    port = free_port()
+    conf = directory / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(dir=directory, host=HOST, port=port, workers=cpu_count()))
+    log = (directory / "nginx.out").open("wb")
+    process = subprocess.Popen(
+        [NGINX, "-c", str(conf), "-p", str(directory), "-e", str(directory / "nginx-error.log")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        base_url = f"http://{HOST}:{port}"
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError):
+                if fetch(base_url + "/healthz", timeout=1)[0] == 200:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"nginx did not start; see {directory / 'nginx-error.log'}")
+            time.sleep(0.1)
+        yield base_url, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+        log.close()
+
+
+def measure_nginx(html, opts):
+    with workdir("bench-nginx-", opts.keep) as directory, nginx(directory, html) as (base_url, pid):
+        url = base_url + "/guide.html"
+        status, body = fetch(url)
+        if status != 200 or body != html:
+            raise RuntimeError("nginx does not serve the guide page's bytes")
+        if opts.warmup:
+            run_wrk(url, opts.warmup)
+        return least_noisy(
+            opts,
+            f"{'nginx (static file)':<22} guide  static   ",
+            pid,
+            lambda: run_wrk(url, opts.duration),
+            lambda watch, measured: Result(
+                "nginx (static file)", "guide", "static", *measured, None, watch.other_cpu_share
+            ),
+        )
+
+
+def worker_configurations(cores):
+    """The servers --compare-workers runs the guide page on."""
+    yield f"gunicorn sync {2 * cores + 1}w", lambda site, env: Server.gunicorn(site, "sync", 2 * cores + 1, 1, env)
+    yield f"gunicorn sync {cores}w", lambda site, env: Server.gunicorn(site, "sync", cores, 1, env)
+    yield f"gunicorn gthread {cores}w×4t", lambda site, env: Server.gunicorn(site, "gthread", cores, 4, env)
+    yield (
+        f"gunicorn gthread {2 * cores + 1}w×2t",
+        lambda site, env: Server.gunicorn(site, "gthread", 2 * cores + 1, 2, env),
+    )
+    try:
+        version = metadata.version("granian")
+    except metadata.PackageNotFoundError:
+        say("granian is not installed (`.venv/bin/pip install granian`): skipping it")
+        return
+    yield f"granian {version} {cores}w", lambda site, env: Server.granian(site, cores, 4, env)
+
+
+def print_table(results, nginx_result, header):
+    print(header)
+    print()
+    columns = (
+        "server",
+        "page",
+        "variant",
+        "req/s",
+        "% of nginx",
+        "p50 ms",
+        "p99 ms",
+        "p99 × nginx",
+        "errors",
+        "worker peak MB",
+        "other CPU",
+    )
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "|".join("---" if i < 3 else "---:" for i in range(len(columns))) + "|")
+    for r in [*results, nginx_result]:
+        share = r.requests_per_second / nginx_result.requests_per_second * 100
+        cells = (
+            r.server,
+            r.page,
+            r.variant,
+            f"{r.requests_per_second:,.0f}",
+            f"{share:.1f}%" if r is not nginx_result else "100%",
+            f"{r.p50_ms:.2f}",
+            f"{r.p99_ms:.2f}",
+            f"{r.p99_ms / nginx_result.p99_ms:.0f}×" if r is not nginx_result else "1×",
+            str(r.non_2xx + r.socket_errors),
+            f"{r.worker_peak_mb:.1f}" if r.worker_peak_mb else "–",
+            f"{r.other_cpu:.0%}",
+        )
+        print("| " + " | ".join(cells) + " |")
+    print()
+    print("other CPU: the share of the machine that processes outside the benchmark used during the run (noise).")
+    print()
+
+
+def summary(results, nginx_result):
+    """The issue's targets, checked against this run of gunicorn.conf.py's defaults."""
+    guide = {r.variant: r for r in results if r.page == "guide"}
+    checks = []
+    if "cached" in guide:
+        share = guide["cached"].requests_per_second / nginx_result.requests_per_second * 100
+        checks.append((f"cached guide page ≥ 5% of nginx's req/s (moonshot 10%): {share:.1f}%", share >= 5))
+        checks.append(
+            (f"cached guide page p99 < 100 ms: {guide['cached'].p99_ms:.1f} ms", guide["cached"].p99_ms < 100)
+        )
+    if "uncached" in guide:
+        rps = guide["uncached"].requests_per_second
+        checks.append((f"uncached guide page ≥ 1,200 req/s: {rps:,.0f}", rps >= 1200))
+    peak = max((r.worker_peak_mb or 0) for r in results)
+    checks.append((f"every worker under 80 MB resident: peak {peak:.1f} MB", peak < 80))
+    errors = sum(r.non_2xx + r.socket_errors for r in results)
+    checks.append((f"no errors or non-2xx responses: {errors}", errors == 0))
+    for text, ok in checks:
+        print(f"- [{'x' if ok else ' '}] {text}")
+    return all(ok for _, ok in checks)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="bench/pages", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement (default 10)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up before each one (default 2)")
+    parser.add_argument("--cache", choices=("locmem", "redis"), default="locmem", help="the shared cache")
+    parser.add_argument("--compare-workers", action="store_true", help="also run the guide page on each server kind")
+    parser.add_argument(
+        "--patience", type=int, default=120, help="seconds to wait, before each run, for other work to finish"
+    )
+    parser.add_argument("--retries", type=int, default=2, help="runs again when other work shared the CPUs")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
+    args = parser.parse_args(argv)
+    global WRK, NGINX
+    WRK, NGINX = require_commands("wrk", "nginx").values()
+    cores = cpu_count()
+    cache_url = REDIS_URL if args.cache == "redis" else "locmem://"
+
+    with workdir("bench-pages-", keep=args.keep) as tmp:
+        if args.cache == "redis":
+            empty_redis()
+        site = Site(tmp, cache_url=cache_url)
+        site.prepare()
+        label = gunicorn_label()
+        say(f"measuring {label} ({cores} cores), {args.duration} s per run:")
+        results = []
+        for variant, env in (("cached", {}), ("uncached", UNCACHED)):
+            results += measure_site(Server.gunicorn(site, env=env), label, variant, PAGES, args)
+        with Server.gunicorn(site) as server:
+            html = fetch(server.base_url + GUIDE)[1]
+        nginx_result = measure_nginx(html, args)
+        production = list(results)  # the issue's targets are about gunicorn.conf.py's defaults
+
+        if args.compare_workers:
+            say("comparing servers on the guide page:")
+            for name, make in worker_configurations(cores):
+                if name == label:
+                    continue  # measured above
+                for variant, env in (("cached", {}), ("uncached", UNCACHED)):
+                    results += measure_site(make(site, env), name, variant, PAGES[1:2], args)
+
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("Django", "gunicorn"))
+    header = (
+        f"bench/pages: {cores} cores, Python {platform.python_version()}, {versions}; "
+        f"wrk {CONNECTIONS} connections, {THREADS} threads, {args.duration} s per run; "
+        f"cache {cache_url}; SQLite; guide page {len(html):,} bytes; {time.strftime('%Y-%m-%d %H:%M')}"
+    )
+    print_table(results, nginx_result, header)
+    return 0 if summary(production, nginx_result) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
