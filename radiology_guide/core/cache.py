@@ -9,7 +9,7 @@ import functools
 import logging
 
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,28 @@ def _get_default(key, default=None, version=None):
     return default
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis object for every operation,
+    which costs about 0.2 ms each; a cached page needs two. Keep one per
+    connection pool instead (redis.Redis is safe to share between threads)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
+
     get = _tolerant(_get_default)(RedisCache.get)
     get_many = _tolerant(dict)(RedisCache.get_many)
     set = _tolerant()(RedisCache.set)

@@ -192,7 +192,8 @@ class Page(SyncedContent):
     def related_pages(self):
         if not self.related:
             return []
-        by_slug = {page.slug: page for page in Page.objects.filter(slug__in=self.related)}
+        pages = Page.objects.filter(slug__in=self.related).only("kind", "slug", "title", "summary")
+        by_slug = {page.slug: page for page in pages}
         return [by_slug[slug] for slug in self.related if slug in by_slug]
 
 
