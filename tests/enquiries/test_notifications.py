@@ -46,24 +46,16 @@ def test_no_acknowledgement_when_switched_off(client, valid_post, settings, djan
     assert len(mail.outbox) == 1
 
 
-class BrokenMailer:
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise ConnectionRefusedError("mail server down")
-
-    def open(self):
-        pass
-
-    def close(self):
-        pass
-
-
 def test_when_email_fails_the_enquiry_stays_stored_and_the_retry_command_sends_it(
     client, valid_post, settings, django_capture_on_commit_callbacks
 ):
-    settings.MAILERS = {"default": {"BACKEND": "tests.enquiries.test_notifications.BrokenMailer"}}
+    # The mail server is down: a real SMTP connection to a port where nothing listens.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 1},
+        }
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/enquire/", valid_post(), follow=True)
     assert response.status_code == 200 and "Enquiry sent" in response.content.decode()
