@@ -14,6 +14,14 @@ from radiology_guide.enquiries.forms import TOKEN_SALT
 from radiology_guide.guide.models import Page
 from radiology_guide.guide.sync import sync_content
 
+# A real SMTP mailer pointed at a port where nothing listens: the mail server is down.
+MAIL_SERVER_DOWN = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 1},
+    }
+}
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import override_settings
 
 from radiology_guide.enquiries.models import Enquiry
+from tests.conftest import MAIL_SERVER_DOWN
 
 pytestmark = pytest.mark.django_db
 CLOSED_PORT = "127.0.0.1:1"  # nothing listens on port 1: connections are refused at once
@@ -75,13 +76,7 @@ def test_cache_unreachable_pages_are_still_served_and_enquiries_still_work(clien
 def test_email_down_the_enquiry_is_still_stored_and_the_patient_sees_success(
     client, valid_post, settings, django_capture_on_commit_callbacks
 ):
-    # A real SMTP connection to a port where nothing listens.
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 1},
-        }
-    }
+    settings.MAILERS = MAIL_SERVER_DOWN
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/enquire/", valid_post(), follow=True)
     assert "Enquiry sent" in response.content.decode()

@@ -47,6 +47,18 @@ FRIENDLY_NAMES = {
 }
 
 
+def choice_label(choices, value):
+    """The label shown for a value in (possibly grouped) choices."""
+    for option, label in choices:
+        if isinstance(label, list | tuple):
+            found = choice_label(label, value)
+            if found is not None:
+                return found
+        elif option == value:
+            return label
+    return None
+
+
 def new_form_token():
     """A signed one-off token: proves when the form was shown, and makes a
     second submit of the same form find the first enquiry instead of a new one."""
@@ -217,6 +229,4 @@ class EnquiryForm(forms.ModelForm):
 
     def topic_title(self):
         topic = self.cleaned_data["topic"]
-        if topic == OTHER_TOPIC[0]:
-            return OTHER_TOPIC[1]
-        return Page.objects.filter(slug=topic).values_list("title", flat=True).first() or topic
+        return choice_label(self.fields["topic"].choices, topic) or topic

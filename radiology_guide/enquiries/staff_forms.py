@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from radiology_guide.enquiries.forms import topic_choices
+from radiology_guide.enquiries.forms import choice_label, topic_choices
 from radiology_guide.enquiries.models import EnquiryLink
 
 EXPIRY_CHOICES = [
@@ -51,12 +51,7 @@ class EnquiryLinkForm(forms.ModelForm):
 
     def save(self, user):
         link = super().save(commit=False)
-        link.topic_title = dict(
-            (slug, title)
-            for group in self.fields["topic"].choices
-            if isinstance(group[1], list)
-            for slug, title in group[1]
-        ).get(link.topic, link.topic)
+        link.topic_title = choice_label(self.fields["topic"].choices, link.topic) or link.topic
         link.created_by = user
         expires = self.cleaned_data["expires"]
         link.expires_at = None if expires == "never" else timezone.now() + timedelta(days=int(expires))

@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from radiology_guide.enquiries.models import Enquiry
+from tests.conftest import MAIL_SERVER_DOWN
 
 pytestmark = pytest.mark.django_db
 
@@ -49,13 +50,7 @@ def test_no_acknowledgement_when_switched_off(client, valid_post, settings, djan
 def test_when_email_fails_the_enquiry_stays_stored_and_the_retry_command_sends_it(
     client, valid_post, settings, django_capture_on_commit_callbacks
 ):
-    # The mail server is down: a real SMTP connection to a port where nothing listens.
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 1},
-        }
-    }
+    settings.MAILERS = MAIL_SERVER_DOWN
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/enquire/", valid_post(), follow=True)
     assert response.status_code == 200 and "Enquiry sent" in response.content.decode()
