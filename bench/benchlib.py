@@ -1,6 +1,6 @@
 """What bench/pages and bench/load share: a throwaway copy of the site with
-production settings, gunicorn started from gunicorn.conf.py, and the process
-plumbing to measure and stop it.
+production settings, the production server (radiology_guide/serve.py, granian)
+or gunicorn to compare it with, and the process plumbing to measure and stop it.
 
 Everything listens on 127.0.0.1 only and lives in a temporary folder that is
 removed afterwards. Every server is started in its own process group and
@@ -8,8 +8,8 @@ stopped in a ``finally`` block, so a run always cleans up after itself.
 """
 
 import contextlib
+import json
 import os
-import re
 import resource
 import secrets
 import shutil
@@ -27,9 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 VENV_PYTHON = REPO / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PYTHON if VENV_PYTHON.exists() else Path(sys.executable))
-GUNICORN_CONF = REPO / "gunicorn.conf.py"
 HOST = "127.0.0.1"
-SERVER_SETTINGS = ("GUNICORN_", "WEB_CONCURRENCY")
+SERVER_SETTINGS = ("GRANIAN_", "GUNICORN_", "WEB_CONCURRENCY")
 REDIS_URL = "redis://127.0.0.1:6379/14"  # database 14 is the benchmarks' own
 
 # settings.py has a fixed STATIC_ROOT (the project's staticfiles/). The
@@ -86,7 +85,7 @@ class Site:
         (self.dir / "bench_settings.py").write_text(SETTINGS_OVERLAY.format(static_root=str(self.static_root)))
         self.database_url = database_url or f"sqlite:///{self.dir / 'bench.sqlite3'}"
         self.env = {
-            # gunicorn.conf.py's own defaults, unless a benchmark overrides them.
+            # radiology_guide/serve.py's own defaults, unless a benchmark overrides them.
             **{name: value for name, value in os.environ.items() if not name.startswith(SERVER_SETTINGS)},
             "DJANGO_SETTINGS_MODULE": "bench_settings",
             "PYTHONPATH": os.pathsep.join([str(self.dir), str(REPO)]),
@@ -125,8 +124,8 @@ class Site:
 
 
 class Server:
-    """gunicorn (or granian) serving the site on a free port, in its own
-    process group, with its output in a log file."""
+    """The production server (or gunicorn, to compare) serving the site on a
+    free port, in its own process group, with its output in a log file."""
 
     def __init__(self, site, name, command, env=None, port=None):
         self.site = site
@@ -138,35 +137,46 @@ class Server:
         self.process = None
 
     @classmethod
-    def gunicorn(cls, site, worker_class=None, workers=None, threads=None, env=None):
-        """gunicorn with gunicorn.conf.py; worker_class, workers and threads override its defaults."""
-        server = cls(site, f"gunicorn-{worker_class or 'default'}", [], env)
-        server.env["GUNICORN_BIND"] = f"{HOST}:{server.port}"
-        overrides = {"GUNICORN_WORKER_CLASS": worker_class, "WEB_CONCURRENCY": workers, "GUNICORN_THREADS": threads}
-        server.env.update({name: str(value) for name, value in overrides.items() if value is not None})
-        server.command = [PYTHON, "-m", "gunicorn", "--config", str(GUNICORN_CONF)]
-        return server
-
-    @classmethod
-    def granian(cls, site, workers, blocking_threads, env=None):
+    def production(cls, site, env=None, workers=None, blocking_threads=None):
+        """`python -m radiology_guide.serve` (granian) as deployed; workers and
+        blocking_threads override its defaults."""
         server = cls(site, "granian", [], env)
+        overrides = {"GRANIAN_WORKERS": workers, "GRANIAN_BLOCKING_THREADS": blocking_threads}
+        server.env.update({name: str(value) for name, value in overrides.items() if value is not None})
         server.command = [
             PYTHON,
             "-m",
-            "granian",
-            "--interface",
-            "wsgi",
+            "radiology_guide.serve",
             "--host",
             HOST,
             "--port",
             str(server.port),
-            "--workers",
-            str(workers),
-            "--blocking-threads",
-            str(blocking_threads),
-            "--no-ws",
             "--log-level",
             "warning",
+        ]
+        return server
+
+    @classmethod
+    def gunicorn(cls, site, worker_class, workers, threads=1, env=None):
+        """gunicorn as it was configured before granian was measured: the app
+        loaded once, then forked into `workers` processes."""
+        server = cls(site, f"gunicorn-{worker_class}", [], env)
+        server.command = [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"{HOST}:{server.port}",
+            "--worker-class",
+            worker_class,
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--preload",
+            "--no-control-socket",
+            "--worker-tmp-dir",
+            "/dev/shm",
             "radiology_guide.wsgi:application",
         ]
         return server
@@ -196,8 +206,9 @@ class Server:
         raise RuntimeError(f"{self.name} did not answer /healthz within {timeout} s; see {self.log_path}")
 
     def workers(self):
-        """Process ids of the worker processes (every process below the master)."""
-        return descendants(self.process.pid) if self.process else []
+        """Process ids of the worker processes (every process below the master
+        but multiprocessing's resource tracker, which granian's master starts)."""
+        return [pid for pid in descendants(self.process.pid) if not is_resource_tracker(pid)] if self.process else []
 
     def stop(self):
         if self.process is None or self.process.poll() is not None:
@@ -227,22 +238,17 @@ class Server:
         return [line for line in text.splitlines() if any(marker in line for marker in markers)]
 
 
-def gunicorn_label(worker_class=None, workers=None, threads=None):
-    """How gunicorn.conf.py runs with these overrides, e.g. 'gunicorn sync 5w' or 'gunicorn gthread 2w×4t'."""
-    overrides = {"GUNICORN_WORKER_CLASS": worker_class, "WEB_CONCURRENCY": workers, "GUNICORN_THREADS": threads}
-    output = subprocess.run(
-        [PYTHON, "-m", "gunicorn", "--config", str(GUNICORN_CONF), "--print-config"],
-        cwd=REPO,
-        env={
-            **{key: value for key, value in os.environ.items() if not key.startswith(SERVER_SETTINGS)},
-            **{key: str(value) for key, value in overrides.items() if value is not None},
-        },
-        capture_output=True,
-        text=True,
-    ).stdout
-    config = dict(re.findall(r"^(\w+)\s+= (.*)$", output, re.M))
-    label = f"gunicorn {config.get('worker_class', '?')} {config.get('workers', '?')}w"
-    return label + (f"×{config['threads']}t" if config.get("threads", "1") != "1" else "")
+def production_label(workers=None, blocking_threads=None):
+    """How radiology_guide/serve.py runs with these overrides, e.g. 'granian 2.8.9 2w×2t'."""
+    code = (
+        "import json; from importlib import metadata; from radiology_guide.serve import defaults; "
+        "print(json.dumps({**defaults(), 'version': metadata.version('granian')}))"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith(SERVER_SETTINGS)}
+    config = json.loads(subprocess.run([PYTHON, "-c", code], cwd=REPO, env=env, capture_output=True, check=True).stdout)
+    workers = workers or config["GRANIAN_WORKERS"]
+    threads = blocking_threads or config["GRANIAN_BLOCKING_THREADS"]
+    return f"granian {config['version']} {workers}w×{threads}t"
 
 
 def fetch(url, timeout=10, headers=None):
@@ -273,6 +279,13 @@ def descendants(root):
         found.extend(children)
         frontier.extend(children)
     return sorted(found)
+
+
+def is_resource_tracker(pid):
+    with contextlib.suppress(OSError):
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return b"multiprocessing.resource_tracker" in cmdline.read()
+    return False
 
 
 def processes_named(names):

@@ -1,9 +1,9 @@
 """bench/load: mixed reads and enquiries from 64 clients at once, and nothing lost.
 
-Starts the site with production settings under gunicorn (gunicorn.conf.py) on
-a free 127.0.0.1 port, then for a bounded time (60 s by default) 64 clients,
-each with its own keep-alive connection and cookies as a browser has, read
-the public pages (every address in the sitemap) and send enquiries: GET
+Starts the site with production settings under the production server
+(`python -m radiology_guide.serve`: granian) on a free 127.0.0.1 port, then
+for a bounded time (60 s by default) 64 clients, each with its own keep-alive
+connection and cookies as a browser has, read the public pages (every address in the sitemap) and send enquiries: GET
 /enquire/, POST the form with its CSRF token and form token, follow the
 redirect to the confirmation page. Afterwards it looks every accepted
 reference up in the database.
@@ -14,10 +14,10 @@ reference up in the database.
 missing); --cache redis uses redis://127.0.0.1:6379/14 (emptied first). The
 server runs with ENQUIRY_RATE_LIMIT=100000/h and ENQUIRY_MIN_FILL_SECONDS=0,
 since every client shares 127.0.0.1 and fills the form at once; email goes to
-the console mailer, i.e. the server's log. --worker-class, --workers and
---threads override gunicorn.conf.py to compare.
+the console mailer, i.e. the server's log. --workers and --threads override
+radiology_guide/serve.py's numbers of workers and threads per worker.
 
---kill-worker sends SIGKILL to one gunicorn worker half-way through: requests
+--kill-worker sends SIGKILL to one worker half-way through: requests
 in flight on it fail at the connection (counted as connection errors, as a
 browser would see them), and no enquiry that was accepted may be missing.
 
@@ -52,7 +52,7 @@ from benchlib import (
     cpu_count,
     empty_redis,
     fetch,
-    gunicorn_label,
+    production_label,
     say,
     wait_until_quiet,
     workdir,
@@ -244,7 +244,7 @@ def count_enquiries(site, references, path):
 
 
 def kill_one_worker(server, at, report):
-    """SIGKILL one worker at time `at` (monotonic), then note how soon gunicorn replaced it."""
+    """SIGKILL one worker at time `at` (monotonic), then note how soon the server replaced it."""
     time.sleep(max(0.0, at - time.monotonic()))
     workers = server.workers()
     victim = random.choice(workers)
@@ -297,7 +297,7 @@ def report(args, stats, elapsed, watch, client_cpu, kill_report, page_count, cou
     cache = REDIS_URL if args.cache == "redis" else "locmem://"
     print(
         f"bench/load: {cpu_count()} cores, Django {metadata.version('Django')}, "
-        f"{gunicorn_label(args.worker_class, args.workers, args.threads)} ({metadata.version('gunicorn')}); "
+        f"{production_label(args.workers, args.threads)}; "
         f"{database}, cache {cache}; "
         f"{CLIENTS} clients for {args.duration} s, "
         f"{ENQUIRY_SHARE:.0%} of visits an enquiry, reads over {page_count} sitemap pages"
@@ -354,10 +354,9 @@ def main(argv=None):
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--cache", choices=("locmem", "redis"), default="locmem")
-    parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one gunicorn worker half-way through")
-    parser.add_argument("--worker-class", choices=("sync", "gthread"), help="instead of gunicorn.conf.py's choice")
-    parser.add_argument("--workers", type=int, help="instead of gunicorn.conf.py's choice")
-    parser.add_argument("--threads", type=int, help="instead of gunicorn.conf.py's choice")
+    parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one worker half-way through")
+    parser.add_argument("--workers", type=int, help="instead of radiology_guide/serve.py's choice")
+    parser.add_argument("--threads", type=int, help="threads per worker, instead of radiology_guide/serve.py's choice")
     parser.add_argument(
         "--patience", type=int, default=120, help="seconds to wait, before the run, for other work to finish"
     )
@@ -375,7 +374,7 @@ def main(argv=None):
         )
         site.prepare()
         before = count_enquiries(site, [], tmp / "refs.json")["total"]
-        server = Server.gunicorn(site, args.worker_class, args.workers, args.threads)
+        server = Server.production(site, workers=args.workers, blocking_threads=args.threads)
         with server:
             say(f"{CLIENTS} clients for {args.duration} s against {server.base_url} ...")
             stats, elapsed, watch, client_cpu, kill_report, page_count = run_load(

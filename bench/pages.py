@@ -1,8 +1,9 @@
 """bench/pages: how fast the public pages are, next to nginx serving the same bytes.
 
 Builds a throwaway copy of the site with production settings (temporary
-SQLite database, content/ synced, static files collected), starts gunicorn
-from gunicorn.conf.py on a free 127.0.0.1 port, warms it up, then measures
+SQLite database, content/ synced, static files collected), starts the
+production server (`python -m radiology_guide.serve`: granian) on a free
+127.0.0.1 port, warms it up, then measures
 with wrk (64 connections, 2 threads) the home page, a guide page and the FAQ
 page, with the full-page cache on ("cached") and off (PAGE_CACHE_SECONDS=0,
 "uncached"). In the same run nginx serves the byte-identical HTML of the guide
@@ -10,9 +11,9 @@ page as a static file, as the ceiling to compare against.
 
     .venv/bin/python bench/pages [--duration 10] [--cache redis] [--compare-workers]
 
---compare-workers also runs the guide page on gunicorn sync and gthread
-workers in other numbers, and on granian if it is installed (it is not a
-dependency: `.venv/bin/pip install granian` to include it).
+--compare-workers also runs the guide page on granian with other numbers of
+workers and threads, and on gunicorn's sync and gthread workers (a dev
+dependency, kept for this comparison).
 
 The machine may be shared (a test suite, a browser): before each run the
 script waits (up to --patience seconds) for other work to leave the CPUs
@@ -44,7 +45,7 @@ from benchlib import (
     empty_redis,
     fetch,
     free_port,
-    gunicorn_label,
+    production_label,
     require_commands,
     say,
     wait_until_quiet,
@@ -216,20 +217,20 @@ def measure_nginx(html, opts):
 
 
 def worker_configurations(cores):
-    """The servers --compare-workers runs the guide page on."""
-    yield f"gunicorn sync {2 * cores + 1}w", lambda site, env: Server.gunicorn(site, "sync", 2 * cores + 1, 1, env)
-    yield f"gunicorn sync {cores}w", lambda site, env: Server.gunicorn(site, "sync", cores, 1, env)
-    yield f"gunicorn gthread {cores}w×4t", lambda site, env: Server.gunicorn(site, "gthread", cores, 4, env)
-    yield (
-        f"gunicorn gthread {2 * cores + 1}w×2t",
-        lambda site, env: Server.gunicorn(site, "gthread", 2 * cores + 1, 2, env),
-    )
-    try:
-        version = metadata.version("granian")
-    except metadata.PackageNotFoundError:
-        say("granian is not installed (`.venv/bin/pip install granian`): skipping it")
-        return
-    yield f"granian {version} {cores}w", lambda site, env: Server.granian(site, cores, 4, env)
+    """The servers --compare-workers runs the guide page on: (label, factory)."""
+    for workers, threads in ((cores, 1), (cores, 4), (2 * cores + 1, 2)):
+        yield (
+            production_label(workers, threads),
+            lambda site, env, w=workers, t=threads: Server.production(site, env, workers=w, blocking_threads=t),
+        )
+    for worker_class, workers, threads in (
+        ("sync", 2 * cores + 1, 1),
+        ("sync", cores, 1),
+        ("gthread", cores, 4),
+        ("gthread", 2 * cores + 1, 2),
+    ):
+        label = f"gunicorn {worker_class} {workers}w" + (f"×{threads}t" if threads > 1 else "")
+        yield label, lambda site, env, c=worker_class, w=workers, t=threads: Server.gunicorn(site, c, w, t, env)
 
 
 def print_table(results, nginx_result, header):
@@ -272,7 +273,7 @@ def print_table(results, nginx_result, header):
 
 
 def summary(results, nginx_result):
-    """The issue's targets, checked against this run of gunicorn.conf.py's defaults."""
+    """The issue's targets, checked against this run of the production server's defaults."""
     guide = {r.variant: r for r in results if r.page == "guide"}
     checks = []
     if "cached" in guide:
@@ -315,15 +316,15 @@ def main(argv=None):
             empty_redis()
         site = Site(tmp, cache_url=cache_url)
         site.prepare()
-        label = gunicorn_label()
+        label = production_label()
         say(f"measuring {label} ({cores} cores), {args.duration} s per run:")
         results = []
         for variant, env in (("cached", {}), ("uncached", UNCACHED)):
-            results += measure_site(Server.gunicorn(site, env=env), label, variant, PAGES, args)
-        with Server.gunicorn(site) as server:
+            results += measure_site(Server.production(site, env=env), label, variant, PAGES, args)
+        with Server.production(site) as server:
             html = fetch(server.base_url + GUIDE)[1]
         nginx_result = measure_nginx(html, args)
-        production = list(results)  # the issue's targets are about gunicorn.conf.py's defaults
+        production = list(results)  # the issue's targets are about the production server as configured
 
         if args.compare_workers:
             say("comparing servers on the guide page:")
@@ -333,7 +334,7 @@ def main(argv=None):
                 for variant, env in (("cached", {}), ("uncached", UNCACHED)):
                     results += measure_site(make(site, env), name, variant, PAGES[1:2], args)
 
-    versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("Django", "gunicorn"))
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("Django", "granian"))
     header = (
         f"bench/pages: {cores} cores, Python {platform.python_version()}, {versions}; "
         f"wrk {CONNECTIONS} connections, {THREADS} threads, {args.duration} s per run; "

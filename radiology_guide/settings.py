@@ -68,15 +68,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "radiology_guide.core.middleware.RequestLogMiddleware",
+    # A cached page is answered here, before anything else runs; it was stored
+    # with the headers that the middleware below added (security, CSP,
+    # X-Frame-Options). See core/pagecache.py for what is never stored.
+    "radiology_guide.core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "radiology_guide.core.middleware.RequestLogMiddleware",
     "radiology_guide.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Everything above adds headers to cached pages too; the page cache
-    # answers before sessions, CSRF and authentication are touched.
-    "radiology_guide.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,7 +135,7 @@ def cache_from_url(url):
     """Turn CACHE_URL into a Django CACHES entry: locmem://, dummy:// or redis://."""
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
-            "BACKEND": "radiology_guide.core.cache.ResilientRedisCache",
+            "BACKEND": "radiology_guide.core.redis_cache.ResilientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "rg"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

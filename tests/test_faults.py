@@ -56,7 +56,7 @@ def test_database_unreachable_gives_a_friendly_503_with_the_clinic_phone():
 
 UNREACHABLE_REDIS = {
     "default": {
-        "BACKEND": "radiology_guide.core.cache.ResilientRedisCache",
+        "BACKEND": "radiology_guide.core.redis_cache.ResilientRedisCache",
         "LOCATION": f"redis://{CLOSED_PORT}/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }

@@ -1,15 +1,21 @@
 """Public pages are served from the shared cache, revalidate with 304s, and
 change on the next request after any content edit."""
 
+import io
 import os
 import subprocess
 import sys
 
 import pytest
-from django.test import override_settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
 
+from radiology_guide.core.pagecache import PageCacheMiddleware
 from radiology_guide.guide.models import Page
 from radiology_guide.settings import cache_from_url
+from radiology_guide.wsgi import application  # here: importing it sets Django up (and its logging) again
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +73,47 @@ def test_csp_header_is_present_on_cached_pages_too(client):
     assert "default-src 'none'" in response["Content-Security-Policy"]
 
 
+def test_a_cached_page_carries_the_same_headers_as_the_page_it_was_stored_from(client):
+    per_response = {"date", "x-cache", "x-request-id"}
+    first = client.get("/compare/")
+    second = client.get("/compare/")
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert {k: v for k, v in first.items() if k.lower() not in per_response} == {
+        k: v for k, v in second.items() if k.lower() not in per_response
+    }
+    assert second["X-Frame-Options"] == "DENY" and second["Referrer-Policy"] == "same-origin"
+    assert second["X-Request-Id"] != first["X-Request-Id"]
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_a_plain_http_request_is_redirected_even_when_the_page_is_cached(client):
+    assert client.get("/glossary/", secure=True).status_code == 200
+    assert client.get("/glossary/", secure=True)["X-Cache"] == "hit"
+    response = client.get("/glossary/")
+    assert response.status_code == 301 and response["Location"] == "https://testserver/glossary/"
+
+
+def test_a_page_that_used_a_csp_nonce_is_never_stored():
+    """A nonce must differ on every response, so such a page is never shared."""
+    rendered = []
+
+    def view(request):
+        rendered.append(request)
+        response = HttpResponse("<script nonce='abc'></script>")
+        response["Content-Security-Policy"] = "script-src 'self' 'nonce-abc'"
+        return response
+
+    middleware = PageCacheMiddleware(view)
+    for _ in range(2):
+        assert "X-Cache" not in middleware(RequestFactory().get("/a-page-with-a-script/"))
+    assert len(rendered) == 2
+
+
+def test_a_request_for_an_unknown_host_is_refused_not_served_from_the_cache(client):
+    client.get("/faqs/")
+    assert client.get("/faqs/", HTTP_HOST="evil.example").status_code == 400
+
+
 def test_page_cache_off_when_seconds_is_zero(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client.get("/")
@@ -92,3 +139,71 @@ def test_a_change_in_another_process_retires_this_process_cached_pages(client):
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "radiology_guide.settings", "CACHE_URL": SHARED_REDIS},
     )
     assert client.get("/guide/emerging-trends/")["X-Cache"] == "miss"
+
+
+def wsgi_get(path, **headers):
+    """One request straight to the production WSGI application, as granian makes it."""
+    environ = {
+        "REQUEST_METHOD": headers.pop("method", "GET"),
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        **{"HTTP_" + name.upper(): value for name, value in headers.items()},
+    }
+    answer = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(response_headers)
+
+    # As Django's test client does: keep the test's database connection open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return answer["status"], answer["headers"], body
+
+
+def test_a_cached_page_is_answered_before_django_with_the_same_bytes_and_headers(django_assert_num_queries, caplog):
+    status, first_headers, first = wsgi_get("/guide/what-to-expect/")
+    assert status.startswith("200") and first_headers["X-Cache"] == "miss"
+    caplog.set_level("INFO")
+    with django_assert_num_queries(0):
+        status, headers, body = wsgi_get("/guide/what-to-expect/")
+    assert status == "200 OK" and headers["X-Cache"] == "hit" and body == first
+    for name in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Cache-Control",
+        "ETag",
+        "Content-Type",
+        "Content-Length",
+    ):
+        assert headers[name] == first_headers[name]
+    assert headers["X-Request-Id"] != first_headers["X-Request-Id"]
+    assert "path=/guide/what-to-expect/ status=200" in caplog.text  # logged like every other request
+
+
+def test_revalidation_head_and_staff_requests_go_through_django(client, admin_user):
+    _, headers, _ = wsgi_get("/faqs/")
+    status, _, body = wsgi_get("/faqs/", if_none_match=headers["ETag"])
+    assert status.startswith("304") and body == b""
+    status, _, body = wsgi_get("/faqs/", method="HEAD")
+    assert status.startswith("200")
+    client.force_login(admin_user)
+    session = client.cookies["sessionid"].value
+    _, staff_headers, _ = wsgi_get("/faqs/", cookie=f"sessionid={session}")
+    assert "X-Cache" not in staff_headers
+
+
+def test_an_unknown_host_is_refused_not_served_before_django():
+    wsgi_get("/glossary/")
+    status, _, _ = wsgi_get("/glossary/", host="evil.example")
+    assert status.startswith("400")

@@ -1,80 +1,14 @@
-"""The shared cache: a Redis backend that never takes the site down, and the
-site-wide content version that every content change bumps.
+"""The site-wide content version that every content change bumps, and a
+health check for the shared cache.
 
-When Redis is unreachable, reads miss and writes are dropped (with a warning
-in the log), so pages are served uncached and enquiries still go through.
+The Redis backend itself lives in ``core.redis_cache``, so that a process
+whose cache is not Redis never imports the Redis client (about 6 MB per
+worker, measured).
 """
 
-import functools
-import logging
-
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import RedisError
-
-logger = logging.getLogger(__name__)
 
 CONTENT_VERSION_KEY = "content-version"
-
-
-def _tolerant(default=None):
-    def decorate(method):
-        @functools.wraps(method)
-        def wrapper(self, *args, **kwargs):
-            try:
-                return method(self, *args, **kwargs)
-            except (RedisError, OSError) as error:
-                logger.warning("cache unavailable during %s: %s", method.__name__, type(error).__name__)
-                return default(*args, **kwargs) if callable(default) else default
-
-        return wrapper
-
-    return decorate
-
-
-def _get_default(key, default=None, version=None):
-    return default
-
-
-class ReusingRedisCacheClient(RedisCacheClient):
-    """Django's client builds a new redis.Redis object for every operation,
-    which costs about 0.2 ms each; a cached page needs two. Keep one per
-    connection pool instead (redis.Redis is safe to share between threads)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
-        return client
-
-
-class ResilientRedisCache(RedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusingRedisCacheClient
-
-    get = _tolerant(_get_default)(RedisCache.get)
-    get_many = _tolerant(dict)(RedisCache.get_many)
-    set = _tolerant()(RedisCache.set)
-    set_many = _tolerant(list)(RedisCache.set_many)
-    add = _tolerant(False)(RedisCache.add)
-    delete = _tolerant(False)(RedisCache.delete)
-    delete_many = _tolerant()(RedisCache.delete_many)
-    touch = _tolerant(False)(RedisCache.touch)
-    incr = _tolerant()(RedisCache.incr)
-    has_key = _tolerant(False)(RedisCache.has_key)
-    clear = _tolerant(False)(RedisCache.clear)
-
-    def ping(self):
-        try:
-            return bool(self._cache.get_client().ping())
-        except (RedisError, OSError):
-            return False
 
 
 def cache_is_reachable():

@@ -11,7 +11,6 @@ import io
 from base64 import b32encode
 from urllib.parse import urlencode
 
-import segno
 from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render
@@ -76,6 +75,8 @@ def _next_url(request):
 
 
 def _qr_svg(text):
+    import segno  # only here, not in every web worker
+
     buffer = io.BytesIO()
     segno.make(text, error="m").save(buffer, kind="svg", scale=5, border=4, xmldecl=False, svgns=True)
     return buffer.getvalue().decode()

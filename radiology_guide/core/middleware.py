@@ -29,30 +29,39 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+def request_id(header_value):
+    """The caller's X-Request-Id (from a proxy), or a new one."""
+    return (header_value or "")[:64] or secrets.token_hex(8)
+
+
+def log_request(request_id, method, path, status, started):
+    logger.info(
+        "request id=%s method=%s path=%s status=%s ms=%.1f",
+        request_id,
+        method,
+        path,
+        status,
+        (time.perf_counter() - started) * 1000,
+    )
+
+
 class RequestLogMiddleware:
     """Log one line per request: id, method, path, status and time.
 
     Only the path is logged, never the query string, form data or client
-    address, so no patient data reaches the logs.
+    address, so no patient data reaches the logs. (Cached pages answered
+    before Django, by core.pagecache.CachedPages, log the same line.)
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+        request.id = request_id(request.headers.get("X-Request-Id"))
         started = time.perf_counter()
         response = self.get_response(request)
-        elapsed_ms = (time.perf_counter() - started) * 1000
         response["X-Request-Id"] = request.id
-        logger.info(
-            "request id=%s method=%s path=%s status=%s ms=%.1f",
-            request.id,
-            request.method,
-            request.path,
-            response.status_code,
-            elapsed_ms,
-        )
+        log_request(request.id, request.method, request.path, response.status_code, started)
         return response
 
 

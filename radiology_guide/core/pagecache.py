@@ -11,23 +11,42 @@ response that sets a cookie, carries a CSRF token or says ``no-store`` or
 
 Responses also carry ETag, Last-Modified and a public Cache-Control header,
 so a CDN or caching proxy in front can serve them, and browsers get 304s.
+
+Two layers share one set of rules and keys:
+
+- ``CachedPages`` wraps the WSGI application (radiology_guide/wsgi.py) and
+  answers a plain GET for a cached page before Django's request handling
+  starts at all. That is most of the traffic in a burst, and it is about
+  ten times cheaper than going through Django (README "Benchmarks").
+- ``PageCacheMiddleware``, at the top of MIDDLEWARE, stores pages and answers
+  everything else that may come from the cache (HEAD, If-None-Match,
+  If-Modified-Since, with 304s).
+
+Only pages stored by a full pass through the middleware can be served, so
+whatever that pass checked (allowed hosts, the redirect to HTTPS) holds for
+every copy of them.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date
 
 from radiology_guide.core.cache import content_version
+from radiology_guide.core.middleware import log_request, request_id
 
 PRIVATE_PREFIXES = ("/admin/", "/staff/", "/enquire/", "/e/", "/account/", "/healthz", "/readyz", "/static/")
 # Search results are cheap to build and endless in variety: caching them would
 # let anyone fill the cache with junk queries.
 UNCACHED_PREFIXES = PRIVATE_PREFIXES + ("/search/",)
-STORED_HEADERS = ("Content-Type", "Content-Language")
+# Headers that belong to one response, never to the stored page.
+UNSTORED_HEADERS = frozenset({"date", "set-cookie", "x-cache", "x-request-id"})
 
 
 def _is_candidate(request):
@@ -40,12 +59,18 @@ def _is_candidate(request):
 
 
 def _key(request, version):
-    # The host is part of the key: one cache may serve several sites.
+    # The scheme and host are part of the key: one cache may serve several
+    # sites, and a plain-HTTP request must reach SecurityMiddleware's redirect
+    # to HTTPS (get_host() also checks ALLOWED_HOSTS before anything is read).
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
-    return f"page:{version}:{request.get_host()}:{path}"
+    return f"page:{version}:{request.scheme}://{request.get_host()}:{path}"
 
 
 class PageCacheMiddleware:
+    """Sits at the top of MIDDLEWARE (after the request log), so a hit costs
+    one cache read and skips everything else. What the middleware below it
+    add (security headers, CSP, X-Frame-Options) is stored with the page."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -64,9 +89,11 @@ class PageCacheMiddleware:
                 key,
                 {
                     "content": response.content,
-                    "headers": {name: response[name] for name in STORED_HEADERS if name in response},
+                    "headers": [
+                        (name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
+                    ],
                     "etag": response["ETag"],
-                    "last_modified": response["Last-Modified"],
+                    "last_modified": parse_http_date(response["Last-Modified"]),
                 },
                 settings.PAGE_CACHE_SECONDS,
             )
@@ -85,6 +112,8 @@ class PageCacheMiddleware:
             and "private" not in cache_control
             and "Cookie" not in response.get("Vary", "")
             and b"csrfmiddlewaretoken" not in response.content
+            # A CSP nonce must be new on every response: a page that used one is never stored.
+            and "'nonce-" not in response.get("Content-Security-Policy", "")
         )
 
     @staticmethod
@@ -100,17 +129,35 @@ class PageCacheMiddleware:
 
     def _from_cache(self, request, cached):
         response = HttpResponse(cached["content"])
-        for name, value in cached["headers"].items():
+        for name, value in cached["headers"]:
             response[name] = value
-        response["ETag"] = cached["etag"]
-        response["Last-Modified"] = cached["last_modified"]
         response["X-Cache"] = "hit"
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=settings.PAGE_CACHE_SECONDS,
-            stale_while_revalidate=settings.PAGE_STALE_SECONDS,
-        )
         return get_conditional_response(
-            request, etag=cached["etag"], last_modified=parse_http_date(cached["last_modified"]), response=response
+            request, etag=cached["etag"], last_modified=cached["last_modified"], response=response
         )
+
+
+class CachedPages:
+    """WSGI wrapper: a plain GET for a cached page is answered from the cache
+    with the stored headers, without Django's handler, middleware or views."""
+
+    CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        if environ.get("REQUEST_METHOD") != "GET" or any(name in environ for name in self.CONDITIONAL):
+            return self.application(environ, start_response)
+        request = WSGIRequest(environ)
+        try:
+            cached = cache.get(_key(request, content_version())) if _is_candidate(request) else None
+        except DisallowedHost:
+            cached = None  # Django answers it with a 400
+        if cached is None:
+            return self.application(environ, start_response)
+        identifier = request_id(environ.get("HTTP_X_REQUEST_ID"))
+        start_response("200 OK", [*cached["headers"], ("X-Cache", "hit"), ("X-Request-Id", identifier)])
+        log_request(identifier, "GET", request.path, 200, started)
+        return [cached["content"]]

@@ -121,6 +121,9 @@ class Page(SyncedContent):
 
     body_html = models.TextField(blank=True, editable=False)
     toc = models.JSONField(default=list, blank=True, editable=False)
+    # Guide pages only: everything inside <main>, rendered when any content
+    # changes (guide/prerender.py), so a request renders just the site's frame.
+    main_html = models.TextField(blank=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 
@@ -334,7 +337,9 @@ def rerender_all() -> int:
                 stale.append(obj)
         model.objects.bulk_update(stale, fields)
         changed += len(stale)
-    return changed
+    from radiology_guide.guide.prerender import prerender_all  # it renders templates with these models
+
+    return changed + prerender_all()
 
 
 class SearchEntry(models.Model):

@@ -1,5 +1,5 @@
 """Any change to content retires every cached page, on every server, and
-keeps glossary links and the search index current."""
+keeps glossary links, pre-rendered guide pages and the search index current."""
 
 import contextlib
 import contextvars
@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from radiology_guide.core.cache import bump_content_version
-from radiology_guide.guide import search
+from radiology_guide.guide import prerender, search
 from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page, rerender_all
 
 # While sync_content runs it re-renders and re-indexes once at the end, rather
@@ -32,6 +32,13 @@ def retire_cached_pages():
     # between could otherwise cache the old page under the new version.
     bump_content_version()
     transaction.on_commit(bump_content_version)
+
+
+@receiver([post_save, post_delete], sender=Page)
+def page_changed(sender, **kwargs):
+    # Other guide pages name this one (previous/next, related links).
+    if not _syncing.get():
+        prerender.prerender_all()
 
 
 @receiver([post_save, post_delete], sender=Page)

@@ -26,6 +26,7 @@ from radiology_guide.guide.models import (
     glossary_linker,
     rerender_all,
 )
+from radiology_guide.guide.prerender import prerender_all
 from radiology_guide.guide.search import rebuild_index
 
 MODELS = {"term": GlossaryTerm, "row": ComparisonRow, "faq": FAQ, "page": Page}
@@ -163,4 +164,6 @@ def export_content(root: Path) -> list[Path]:
         model.objects.filter(**{KEY_FIELDS[record.model]: record.key}).update(
             **record.fields, synced_hash=content_hash(record.fields)
         )
+    # Those updates skip save(): render the guide pages from the stored fields.
+    prerender_all()
     return changed

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from radiology_guide.guide import search
+from radiology_guide.guide import prerender, search
 from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page
 
 PROCEDURE_FILTERS = {
@@ -29,24 +29,26 @@ def home(request):
     )
 
 
+# What a guide page's frame (title, description, header, footer) needs; the
+# rest of the row (Markdown source, review records) stays in the database.
+GUIDE_PAGE_FIELDS = ("kind", "slug", "title", "summary", "main_html")
+
+
+def _guide_page(request, kinds, slug):
+    page = get_object_or_404(Page.objects.only(*GUIDE_PAGE_FIELDS), kind__in=kinds, slug=slug)
+    if not page.main_html:  # not rendered yet: load the whole row to render it
+        page.refresh_from_db()
+    return render(request, "guide/guide_page.html", {"page": page, "main_html": prerender.main_html(page)})
+
+
 @require_safe
 def section(request, slug):
-    page = get_object_or_404(Page, kind=Page.Kind.SECTION, slug=slug)
-    sections = list(Page.objects.sections().values_list("slug", "title"))
-    position = [s for s, _ in sections].index(slug)
-    previous = sections[position - 1] if position > 0 else None
-    following = sections[position + 1] if position + 1 < len(sections) else None
-    return render(
-        request,
-        "guide/section.html",
-        {"page": page, "related": page.related_pages(), "previous": previous, "next": following},
-    )
+    return _guide_page(request, [Page.Kind.SECTION], slug)
 
 
 @require_safe
 def procedure(request, slug):
-    page = get_object_or_404(Page, kind__in=[Page.Kind.SCAN, Page.Kind.PROCEDURE], slug=slug)
-    return render(request, "guide/procedure.html", {"page": page, "related": page.related_pages()})
+    return _guide_page(request, [Page.Kind.SCAN, Page.Kind.PROCEDURE], slug)
 
 
 @require_safe
