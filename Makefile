@@ -49,11 +49,12 @@ bench: install
 		{ apt-get update && apt-get install -y --no-install-recommends wrk nginx; }
 	$(PY) bench/pages
 
-# 60 s of mixed reads and enquiries on SQLite, on PostgreSQL with Redis, and with a worker killed.
+# 60 s each of mixed reads and enquiries on SQLite, on PostgreSQL with Redis, and both with a worker killed.
 bench-load: install
 	$(PY) bench/load
 	$(PY) bench/load --db postgres --cache redis
 	$(PY) bench/load --kill-worker
+	$(PY) bench/load --db postgres --cache redis --kill-worker
 
 audit: install
 	bash bench/audit

@@ -41,6 +41,13 @@ STATIC_ROOT = {static_root!r}
 """
 
 
+def cache_url_for(kind, workdir):
+    """CACHE_URL for --cache: file (shared by the workers of one server: the
+    default, and what one small server runs), redis, or locmem (each worker
+    its own; not a valid production setting with several workers)."""
+    return {"file": f"file://{Path(workdir) / 'cache'}", "redis": REDIS_URL, "locmem": "locmem://"}[kind]
+
+
 def say(message):
     print(message, file=sys.stderr, flush=True)
 

@@ -8,7 +8,7 @@ connection and cookies as a browser has, read the public pages (every address in
 redirect to the confirmation page. Afterwards it looks every accepted
 reference up in the database.
 
-    .venv/bin/python bench/load [--duration 60] [--db sqlite|postgres] [--cache locmem|redis] [--kill-worker]
+    .venv/bin/python bench/load [--duration 60] [--db sqlite|postgres] [--cache file|redis|locmem] [--kill-worker]
 
 --db postgres uses postgres://postgres@127.0.0.1:5432/bench_load (created if
 missing); --cache redis uses redis://127.0.0.1:6379/14 (emptied first). The
@@ -45,10 +45,10 @@ from importlib import metadata
 from benchlib import (
     HOST,
     PYTHON,
-    REDIS_URL,
     Server,
     Site,
     Watch,
+    cache_url_for,
     cpu_count,
     empty_redis,
     fetch,
@@ -294,7 +294,7 @@ def report(args, stats, elapsed, watch, client_cpu, kill_report, page_count, cou
     stored = counted["total"] - before
     lost = len(counted["missing"])
     database = "PostgreSQL" if args.db == "postgres" else "SQLite"
-    cache = REDIS_URL if args.cache == "redis" else "locmem://"
+    cache = args.cache_url
     print(
         f"bench/load: {cpu_count()} cores, Django {metadata.version('Django')}, "
         f"{production_label(args.workers, args.threads)}; "
@@ -353,7 +353,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="bench/load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (default 60)")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--cache", choices=("locmem", "redis"), default="locmem")
+    parser.add_argument("--cache", choices=("file", "redis", "locmem"), default="file")
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one worker half-way through")
     parser.add_argument("--workers", type=int, help="instead of radiology_guide/serve.py's choice")
     parser.add_argument("--threads", type=int, help="threads per worker, instead of radiology_guide/serve.py's choice")
@@ -366,7 +366,7 @@ def main(argv=None):
     with workdir("bench-load-", keep=args.keep) as tmp:
         if args.db == "postgres":
             prepare_postgres()
-        cache_url = REDIS_URL if args.cache == "redis" else "locmem://"
+        cache_url = args.cache_url = cache_url_for(args.cache, tmp)
         if args.cache == "redis":
             empty_redis()
         site = Site(

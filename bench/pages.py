@@ -9,7 +9,11 @@ page, with the full-page cache on ("cached") and off (PAGE_CACHE_SECONDS=0,
 "uncached"). In the same run nginx serves the byte-identical HTML of the guide
 page as a static file, as the ceiling to compare against.
 
-    .venv/bin/python bench/pages [--duration 10] [--cache redis] [--compare-workers]
+    .venv/bin/python bench/pages [--duration 10] [--cache file|redis|locmem] [--compare-workers]
+
+The shared cache is a folder of files by default (CACHE_URL=file://..., what
+one server with several workers and no Redis runs); --cache redis uses Redis
+on 127.0.0.1 (database 14, emptied first).
 
 --compare-workers also runs the guide page on granian with other numbers of
 workers and threads, and on gunicorn's sync and gthread workers (a dev
@@ -37,10 +41,10 @@ from importlib import metadata
 
 from benchlib import (
     HOST,
-    REDIS_URL,
     Server,
     Site,
     Watch,
+    cache_url_for,
     cpu_count,
     empty_redis,
     fetch,
@@ -298,7 +302,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="bench/pages", description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement (default 10)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up before each one (default 2)")
-    parser.add_argument("--cache", choices=("locmem", "redis"), default="locmem", help="the shared cache")
+    parser.add_argument("--cache", choices=("file", "redis", "locmem"), default="file", help="the shared cache")
     parser.add_argument("--compare-workers", action="store_true", help="also run the guide page on each server kind")
     parser.add_argument(
         "--patience", type=int, default=120, help="seconds to wait, before each run, for other work to finish"
@@ -309,9 +313,8 @@ def main(argv=None):
     global WRK, NGINX
     WRK, NGINX = require_commands("wrk", "nginx").values()
     cores = cpu_count()
-    cache_url = REDIS_URL if args.cache == "redis" else "locmem://"
-
     with workdir("bench-pages-", keep=args.keep) as tmp:
+        cache_url = cache_url_for(args.cache, tmp)
         if args.cache == "redis":
             empty_redis()
         site = Site(tmp, cache_url=cache_url)

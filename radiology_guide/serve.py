@@ -31,14 +31,18 @@ def defaults(environ=os.environ):
         "GRANIAN_HOST": "127.0.0.1",
         "GRANIAN_PORT": "8000",
         # One worker per core: each request is CPU-bound Python, so more
-        # workers only share the same cores (measured: no more requests/s).
+        # workers only share the same cores (measured: 5 workers did less
+        # than 2 with 4 threads each).
         "GRANIAN_WORKERS": environ.get("WEB_CONCURRENCY") or str(cores),
-        # Python threads per worker. Two let a worker go on serving pages
-        # while one thread waits on the database or on the mail server (an
-        # enquiry's email is sent in the request by Django's immediate Tasks
-        # backend); more only queue on the GIL and cost memory (granian's own
-        # default for WSGI is hundreds).
-        "GRANIAN_BLOCKING_THREADS": "2",
+        # Python threads per worker. Measured on 2 cores (bench/pages
+        # --compare-workers, guide page): 4 served the most, cached and
+        # uncached (18,480 and 1,470 req/s, against 13,564 and 1,246 with 2
+        # and 14,853 and 1,410 with 1), at 67 MB per worker. They also let a
+        # worker go on serving pages while a thread waits on the database or
+        # the mail server (an enquiry's email is sent in the request by
+        # Django's immediate Tasks backend). granian's own default for WSGI
+        # is hundreds, which only costs memory.
+        "GRANIAN_BLOCKING_THREADS": "4",
         # A worker that dies (out of memory, a crash in C code) is replaced
         # instead of taking the whole server down with it.
         "GRANIAN_RESPAWN_FAILED_WORKERS": "true",

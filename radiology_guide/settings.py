@@ -8,6 +8,7 @@ DATABASE_URL (PostgreSQL) and CACHE_URL (Redis); see the README's settings table
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -132,7 +133,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_from_url(url):
-    """Turn CACHE_URL into a Django CACHES entry: locmem://, dummy:// or redis://."""
+    """Turn CACHE_URL into a Django CACHES entry: locmem://, file:///folder, dummy:// or redis://.
+
+    locmem is each process's own; file:// is shared by every process on one
+    machine (one server, several workers, no Redis); redis:// by every server.
+    """
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
             "BACKEND": "radiology_guide.core.redis_cache.ResilientRedisCache",
@@ -142,6 +147,12 @@ def cache_from_url(url):
         }
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    if url.startswith("file://"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": unquote(urlsplit(url).path),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "radiology-guide"}
 
 
@@ -195,8 +206,6 @@ EMAIL_URL = env("EMAIL_URL", "console://")
 
 
 def mailer_from_url(url):
-    from urllib.parse import unquote, urlsplit
-
     parts = urlsplit(url)
     if parts.scheme in {"smtp", "smtps", "submission"}:
         return {

@@ -123,22 +123,25 @@ def test_page_cache_off_when_seconds_is_zero(client, settings):
 SHARED_REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-@override_settings(CACHES={"default": cache_from_url(SHARED_REDIS)})
-def test_a_change_in_another_process_retires_this_process_cached_pages(client):
-    """Two processes sharing one Redis cache: a save in one is seen by the other."""
-    client.get("/guide/emerging-trends/")
-    assert client.get("/guide/emerging-trends/")["X-Cache"] == "hit"
-    other_process = (
-        "import django; django.setup()\n"
-        "from radiology_guide.core.cache import bump_content_version\n"
-        "bump_content_version()"
-    )
-    subprocess.run(  # noqa: S603 - a fixed command
-        [sys.executable, "-c", other_process],
-        check=True,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "radiology_guide.settings", "CACHE_URL": SHARED_REDIS},
-    )
-    assert client.get("/guide/emerging-trends/")["X-Cache"] == "miss"
+@pytest.mark.parametrize("shared", ["redis", "file"])
+def test_a_change_in_another_process_retires_this_process_cached_pages(client, shared, tmp_path):
+    """Two processes sharing one cache (Redis for several servers, a folder
+    for the workers of one server): a save in one is seen by the other."""
+    cache_url = SHARED_REDIS if shared == "redis" else f"file://{tmp_path / 'cache'}"
+    with override_settings(CACHES={"default": cache_from_url(cache_url)}):
+        client.get("/guide/emerging-trends/")
+        assert client.get("/guide/emerging-trends/")["X-Cache"] == "hit"
+        other_process = (
+            "import django; django.setup()\n"
+            "from radiology_guide.core.cache import bump_content_version\n"
+            "bump_content_version()"
+        )
+        subprocess.run(  # noqa: S603 - a fixed command
+            [sys.executable, "-c", other_process],
+            check=True,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "radiology_guide.settings", "CACHE_URL": cache_url},
+        )
+        assert client.get("/guide/emerging-trends/")["X-Cache"] == "miss"
 
 
 def wsgi_get(path, **headers):

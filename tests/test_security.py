@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "SECURE_HSTS_PRELOAD": "true",
     "ALLOWED_HOSTS": "guide.example.org",
     "EMAIL_URL": "smtp://user:secret@mail.example.org:587",
+    "CACHE_URL": "redis://cache.example.org:6379/0",  # not connected to by the checks
 }
 
 
@@ -39,6 +40,12 @@ def test_deploy_check_passes_with_the_documented_production_settings():
 def test_deploy_check_rejects_the_console_mailer_in_production():
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != "EMAIL_URL"}
     assert deploy_check(env).returncode != 0
+
+
+def test_deploy_check_rejects_a_cache_that_each_worker_keeps_to_itself():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "CACHE_URL"}
+    result = deploy_check(env)
+    assert result.returncode != 0 and "radiology_guide.W001" in result.stdout + result.stderr
 
 
 def csp_directives(response):

@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Clinic and site"
 
     def ready(self):
-        from radiology_guide.core import signals  # noqa: F401
+        from radiology_guide.core import checks, signals  # noqa: F401

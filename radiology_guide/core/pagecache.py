@@ -1,8 +1,10 @@
 """Full-page caching of public pages in the shared cache.
 
-Pages are keyed by the site-wide content version (``core.cache``), which every
-content save, sync or delete bumps: every process on every server then builds
-fresh pages on its next request, with no keys to hunt down.
+Each stored page records the site-wide content version (``core.cache``) it
+was built under, and every content save, sync or delete bumps that version:
+every process on every server then builds fresh pages on its next request,
+with no keys to hunt down. The version and the page are read together, in
+one round trip to Redis.
 
 Only anonymous GET/HEAD requests for public pages are served from or stored in
 the cache. A reader with a session (staff) bypasses it both ways, and a
@@ -38,7 +40,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date
 
-from radiology_guide.core.cache import content_version
+from radiology_guide.core.cache import CONTENT_VERSION_KEY
 from radiology_guide.core.middleware import log_request, request_id
 
 PRIVATE_PREFIXES = ("/admin/", "/staff/", "/enquire/", "/e/", "/account/", "/healthz", "/readyz", "/static/")
@@ -58,12 +60,23 @@ def _is_candidate(request):
     )
 
 
-def _key(request, version):
+def _key(request):
     # The scheme and host are part of the key: one cache may serve several
     # sites, and a plain-HTTP request must reach SecurityMiddleware's redirect
     # to HTTPS (get_host() also checks ALLOWED_HOSTS before anything is read).
     path = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
-    return f"page:{version}:{request.scheme}://{request.get_host()}:{path}"
+    return f"page:{request.scheme}://{request.get_host()}:{path}"
+
+
+def _lookup(request):
+    """(key, current content version, the stored page or None), in one round
+    trip to the shared cache. A page stored under an older content version is
+    a miss, and is overwritten by the fresh one."""
+    key = _key(request)
+    found = cache.get_many([CONTENT_VERSION_KEY, key])
+    version = found.get(CONTENT_VERSION_KEY, 0)
+    page = found.get(key)
+    return key, version, page if page is not None and page["version"] == version else None
 
 
 class PageCacheMiddleware:
@@ -77,9 +90,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _is_candidate(request):
             return self.get_response(request)
-        version = content_version()
-        key = _key(request, version)
-        cached = cache.get(key)
+        key, version, cached = _lookup(request)
         if cached is not None:
             return self._from_cache(request, cached)
         response = self.get_response(request)
@@ -94,6 +105,7 @@ class PageCacheMiddleware:
                     ],
                     "etag": response["ETag"],
                     "last_modified": parse_http_date(response["Last-Modified"]),
+                    "version": version,
                 },
                 settings.PAGE_CACHE_SECONDS,
             )
@@ -152,7 +164,7 @@ class CachedPages:
             return self.application(environ, start_response)
         request = WSGIRequest(environ)
         try:
-            cached = cache.get(_key(request, content_version())) if _is_candidate(request) else None
+            cached = _lookup(request)[2] if _is_candidate(request) else None
         except DisallowedHost:
             cached = None  # Django answers it with a 400
         if cached is None:

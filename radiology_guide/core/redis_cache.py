@@ -33,6 +33,10 @@ def _get_default(key, default=None, version=None):
     return default
 
 
+def _nothing_found(keys, version=None):
+    return {}
+
+
 class ReusingRedisCacheClient(RedisCacheClient):
     """Django's client builds a new redis.Redis object for every operation,
     which costs about 0.2 ms each; a cached page needs two. Keep one per
@@ -56,9 +60,9 @@ class ResilientRedisCache(RedisCache):
         self._class = ReusingRedisCacheClient
 
     get = _tolerant(_get_default)(RedisCache.get)
-    get_many = _tolerant(dict)(RedisCache.get_many)
+    get_many = _tolerant(_nothing_found)(RedisCache.get_many)
     set = _tolerant()(RedisCache.set)
-    set_many = _tolerant(list)(RedisCache.set_many)
+    set_many = _tolerant(list)(RedisCache.set_many)  # every key failed
     add = _tolerant(False)(RedisCache.add)
     delete = _tolerant(False)(RedisCache.delete)
     delete_many = _tolerant()(RedisCache.delete_many)
