@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
 
+from radiology_guide.core.pagecache import forget_local_copies
 from radiology_guide.enquiries.forms import TOKEN_SALT
 from radiology_guide.guide.models import Page
 from radiology_guide.guide.sync import sync_content
@@ -38,8 +39,10 @@ def test_settings(settings):
     }
     settings.SECURE_SSL_REDIRECT = False
     cache.clear()
+    forget_local_copies()
     yield
     cache.clear()
+    forget_local_copies()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.http import HttpResponse
@@ -48,6 +49,18 @@ def test_an_admin_save_shows_on_the_next_request(client):
     page.save()
     response = client.get("/guide/what-to-expect/")
     assert response["X-Cache"] == "miss" and "A brand new summary." in response.content.decode()
+
+
+def test_an_emptied_shared_cache_never_brings_back_an_old_page(client):
+    """As when Redis restarts: pages kept by this process from before must not
+    look current again, even those made before any content change."""
+    client.get("/guide/what-to-expect/")  # kept by this process
+    page = Page.objects.get(slug="what-to-expect")
+    page.summary = "A summary written after the first visit."
+    page.save()
+    cache.clear()
+    response = client.get("/guide/what-to-expect/")
+    assert response["X-Cache"] == "miss" and "A summary written after the first visit." in response.content.decode()
 
 
 def test_staff_with_a_session_are_never_served_or_stored_from_the_cache(client, admin_user):

@@ -1,10 +1,11 @@
 """Full-page caching of public pages in the shared cache.
 
 Each stored page records the site-wide content version (``core.cache``) it
-was built under, and every content save, sync or delete bumps that version:
-every process on every server then builds fresh pages on its next request,
-with no keys to hunt down. The version and the page are read together, in
-one round trip to Redis.
+was built under, and every content save, sync or delete replaces that
+version: every process on every server then builds fresh pages on its next
+request, with no keys to hunt down. A hit reads the version from the shared
+cache and the page from this process's own copies (or, the first time, from
+the shared cache).
 
 Only anonymous GET/HEAD requests for public pages are served from or stored in
 the cache. A reader with a session (staff) bypasses it both ways, and a
@@ -40,7 +41,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date
 
-from radiology_guide.core.cache import CONTENT_VERSION_KEY
+from radiology_guide.core.cache import content_version
 from radiology_guide.core.middleware import log_request, request_id
 
 PRIVATE_PREFIXES = ("/admin/", "/staff/", "/enquire/", "/e/", "/account/", "/healthz", "/readyz", "/static/")
@@ -68,15 +69,41 @@ def _key(request):
     return f"page:{request.scheme}://{request.get_host()}:{path}"
 
 
+# Each process also keeps its own copy of the pages it has served, so that a
+# hit reads only the small content version from the shared cache, not the
+# page. A copy is used only while the version it was built under is current,
+# and for PAGE_CACHE_SECONDS at most. Query strings make endless addresses,
+# so the copies are bounded: when full, they are all dropped.
+LOCAL_COPIES = 200
+_copies = {}
+
+
+def forget_local_copies():
+    _copies.clear()
+
+
+def _current(page, version):
+    return page is not None and page["version"] == version and page["expires"] > time.time()
+
+
+def _keep(key, page):
+    if len(_copies) >= LOCAL_COPIES:
+        _copies.clear()
+    _copies[key] = page
+
+
 def _lookup(request):
-    """(key, current content version, the stored page or None), in one round
-    trip to the shared cache. A page stored under an older content version is
-    a miss, and is overwritten by the fresh one."""
+    """(key, current content version, a current stored page or None)."""
     key = _key(request)
-    found = cache.get_many([CONTENT_VERSION_KEY, key])
-    version = found.get(CONTENT_VERSION_KEY, 0)
-    page = found.get(key)
-    return key, version, page if page is not None and page["version"] == version else None
+    version = content_version()
+    page = _copies.get(key)
+    if _current(page, version):
+        return key, version, page
+    page = cache.get(key)
+    if not _current(page, version):
+        return key, version, None
+    _keep(key, page)
+    return key, version, page
 
 
 class PageCacheMiddleware:
@@ -96,19 +123,16 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if self._storable(response):
             self._add_validators(response)
-            cache.set(
-                key,
-                {
-                    "content": response.content,
-                    "headers": [
-                        (name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
-                    ],
-                    "etag": response["ETag"],
-                    "last_modified": parse_http_date(response["Last-Modified"]),
-                    "version": version,
-                },
-                settings.PAGE_CACHE_SECONDS,
-            )
+            page = {
+                "content": response.content,
+                "headers": [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS],
+                "etag": response["ETag"],
+                "last_modified": parse_http_date(response["Last-Modified"]),
+                "version": version,
+                "expires": time.time() + settings.PAGE_CACHE_SECONDS,
+            }
+            cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+            _keep(key, page)
             response["X-Cache"] = "miss"
             return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
         return response

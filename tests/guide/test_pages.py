@@ -137,3 +137,16 @@ def test_privacy_notice_says_how_long_enquiries_are_kept(client, settings):
     html = client.get("/privacy/").content.decode()
     assert settings.ENQUIRY_RETENTION_DAYS == 365 and "12 months" in html
     assert "delete" in html and "Information Commissioner" in html
+
+
+def test_the_menu_marks_the_page_the_reader_is_on(client):
+    faqs = client.get("/faqs/").content.decode()
+    assert '<a href="/faqs/" aria-current="page">FAQs</a>' in faqs
+    assert '<a href="/" aria-current="page">' not in faqs
+    home = client.get("/").content.decode()
+    assert '<a href="/" aria-current="page">Home</a>' in home and 'href="/faqs/" aria-current' not in home
+
+
+def test_a_guide_page_address_with_the_wrong_kind_is_not_found(client):
+    assert client.get("/guide/ct-scan/").status_code == 404  # a scan, not a section
+    assert client.get("/procedures/diagnostic-radiology/").status_code == 404
