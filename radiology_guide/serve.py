@@ -2,8 +2,8 @@
 
 The server is granian, a Rust HTTP server, running Django's WSGI application.
 It was chosen by measurement (``bench/pages --compare-workers``, README
-"Benchmarks"): on 2 cores at 64 connections it served a cached page about
-twice as fast as gunicorn's sync or gthread workers, with a lower p99,
+"Benchmarks"): on 2 cores at 64 connections it served a cached page nearly
+three times as fast as gunicorn's sync or gthread workers, with a lower p99,
 because HTTP parsing, keep-alive and slow clients are handled in Rust and
 Python only runs the application.
 
@@ -32,16 +32,16 @@ def defaults(environ=os.environ):
         "GRANIAN_PORT": "8000",
         # One worker per core: each request is CPU-bound Python, so more
         # workers only share the same cores (measured: 5 workers did less
-        # than 2 with 4 threads each).
+        # than 2).
         "GRANIAN_WORKERS": environ.get("WEB_CONCURRENCY") or str(cores),
         # Python threads per worker. Measured on 2 cores (bench/pages
-        # --compare-workers, guide page): 4 served the most, cached and
-        # uncached (18,480 and 1,470 req/s, against 13,564 and 1,246 with 2
-        # and 14,853 and 1,410 with 1), at 67 MB per worker. They also let a
-        # worker go on serving pages while a thread waits on the database or
-        # the mail server (an enquiry's email is sent in the request by
-        # Django's immediate Tasks backend). granian's own default for WSGI
-        # is hundreds, which only costs memory.
+        # --compare-workers, guide page): 4 served the most cached pages
+        # (12,103 req/s, against 9,811 with 1 thread and 10,659 with 5 workers
+        # of 2), with uncached pages the same within noise, at 69 MB per
+        # worker. They also let a worker go on serving pages while a thread
+        # waits on the database or the mail server (an enquiry's email is sent
+        # in the request by Django's immediate Tasks backend). granian's own
+        # default for WSGI is hundreds, which only costs memory.
         "GRANIAN_BLOCKING_THREADS": "4",
         # A worker that dies (out of memory, a crash in C code) is replaced
         # instead of taking the whole server down with it.
