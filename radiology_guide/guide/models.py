@@ -59,6 +59,10 @@ class SyncedContent(models.Model):
         return content_hash(self.file_fields())
 
 
+# What a link to a page shows (its address, title and summary).
+LINK_FIELDS = ("kind", "slug", "title", "summary")
+
+
 class PageQuerySet(models.QuerySet):
     def sections(self):
         return self.filter(kind=Page.Kind.SECTION).order_by("order", "title")
@@ -192,11 +196,14 @@ class Page(SyncedContent):
         self._loaded_text = self.reviewed_text()  # approving is not an edit
         self.save()
 
-    def related_pages(self):
+    def related_pages(self, by_slug=None):
+        """The related pages that exist, in order. ``by_slug`` (slug -> page),
+        when given, is looked in instead of the database."""
         if not self.related:
             return []
-        pages = Page.objects.filter(slug__in=self.related).only("kind", "slug", "title", "summary")
-        by_slug = {page.slug: page for page in pages}
+        if by_slug is None:
+            pages = Page.objects.filter(slug__in=self.related).only(*LINK_FIELDS)
+            by_slug = {page.slug: page for page in pages}
         return [by_slug[slug] for slug in self.related if slug in by_slug]
 
 
