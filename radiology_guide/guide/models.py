@@ -422,3 +422,43 @@ class Revision(models.Model):
             setattr(obj, name, field.to_python(value) if value is not None else None)
         obj.save()
         return Revision.record(obj, user)
+
+
+class Synonym(models.Model):
+    """A phrase a patient types ("cat scan") and the page they mean by it.
+
+    Kept by editors in admin and in ``content/synonyms.yml`` (see
+    ``guide.synonyms``). A search whose words contain the phrase shows that
+    page first, whatever the full-text ranking says.
+    """
+
+    phrase = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="What people type, in lower case, e.g. “cat scan”. Punctuation and spaces are ignored when matching.",
+    )
+    url = models.CharField(
+        "page",
+        max_length=200,
+        help_text="The address of the page they mean, e.g. /procedures/ct-scan/ or /faqs/#pregnancy.",
+    )
+    # What the file said at the last sync or export; blank for a phrase added
+    # in admin. Lets a sync tell an admin's edit from a change in the file.
+    synced_url = models.CharField(max_length=200, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return f"{self.phrase} → {self.url}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from radiology_guide.guide.synonyms import normalise, target_exists
+
+        self.phrase = normalise(self.phrase)
+        if not self.phrase:
+            raise ValidationError({"phrase": "Enter the words people type."})
+        if not target_exists(self.url):
+            raise ValidationError({"url": "No page of the guide has this address. Copy it from the address bar."})

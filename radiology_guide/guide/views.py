@@ -103,6 +103,12 @@ def site_page(request, slug):
 
 
 @require_safe
+def contact(request):
+    # The clinic's phone, address and hours come from its details (core), shown above the page's words.
+    return render(request, "guide/contact.html", {"page": _site_page("contact")})
+
+
+@require_safe
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /staff/", "Disallow: /enquire/", "Disallow: /e/"]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
@@ -136,12 +142,14 @@ SUGGESTED = ["diagnostic-radiology", "interventional-radiology", "what-to-expect
 @require_safe
 def search_results(request):
     query = request.GET.get("q", "").strip()[:200]
-    results = search.search(query) if query else []
+    # "exact" is the reader's "search for what I typed" after a spelling correction.
+    outcome = search.search_with_corrections(query, correct=not request.GET.get("exact")) if query else search.Outcome()
+    results = outcome.results
     suggestions = (
         [] if results else list(Page.objects.filter(slug__in=SUGGESTED).only("kind", "slug", "title", "summary"))
     )
     return render(
         request,
         "guide/search.html",
-        {"query": query, "results": results, "suggestions": suggestions},
+        {"query": query, "corrected": outcome.corrected, "results": results, "suggestions": suggestions},
     )
