@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from radiology_guide.guide import prerender, search
-from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page
+from radiology_guide.guide.models import FAQ, LINK_FIELDS, ComparisonRow, GlossaryTerm, Page
 
 PROCEDURE_FILTERS = {
     "kind": ("Type", {"": "All", "scan": "Scans", "procedure": "Procedures"}),
@@ -22,10 +22,23 @@ def _site_page(slug):
 
 @require_safe
 def home(request):
+    # Sections, scans and procedures in one query: the page leads with the
+    # reader's own situation ("I have been sent for a scan"), then explains.
+    pages = list(
+        Page.objects.filter(kind__in=[Page.Kind.SECTION, Page.Kind.SCAN, Page.Kind.PROCEDURE])
+        .only("slug", "title", "summary", "kind", "order")
+        .order_by("order", "title")
+    )
+    by_title = sorted(pages, key=lambda p: p.title.lower())
     return render(
         request,
         "guide/home.html",
-        {"page": _site_page("home"), "sections": Page.objects.sections().only("slug", "title", "summary", "kind")},
+        {
+            "page": _site_page("home"),
+            "sections": [p for p in pages if p.kind == Page.Kind.SECTION],
+            "scans": [p for p in by_title if p.kind == Page.Kind.SCAN],
+            "treatments": [p for p in by_title if p.kind == Page.Kind.PROCEDURE],
+        },
     )
 
 
@@ -70,6 +83,7 @@ def procedures(request):
         {
             "page": _site_page("procedures"),
             "pages": pages.defer("body", "body_html", "toc"),
+            "filtered": any(chosen.values()),
             "filters": [
                 {
                     "name": name,
@@ -109,6 +123,14 @@ def contact(request):
 
 
 @require_safe
+def site_map(request):
+    """Every page, for people (the XML sitemap is for search engines)."""
+    pages = Page.objects.exclude(slug="home").only(*LINK_FIELDS).order_by("order", "title")
+    groups = {kind: [p for p in pages if p.kind == kind] for kind in Page.Kind.values}
+    return render(request, "guide/site_map.html", {"groups": groups})
+
+
+@require_safe
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /staff/", "Disallow: /enquire/", "Disallow: /e/"]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
@@ -127,7 +149,7 @@ class HomeSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["guide:home", "enquiries:form"]
+        return ["guide:home", "enquiries:form", "guide:site_map"]
 
     def location(self, name):
         return reverse(name)

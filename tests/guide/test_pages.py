@@ -17,7 +17,8 @@ def sitemap_paths(client):
 
 def test_sitemap_lists_every_public_page_and_each_returns_200_with_one_h1(client):
     paths = sitemap_paths(client)
-    assert len(paths) == Page.objects.exclude(slug="home").count() + 2  # plus home and the enquiry form
+    # plus home, the enquiry form and the site map for people
+    assert len(paths) == Page.objects.exclude(slug="home").count() + 3
     for path in paths:
         response = client.get(path)
         assert response.status_code == 200, path
