@@ -27,7 +27,11 @@ def content_hash(fields: dict) -> str:
 
 
 def glossary_linker():
-    return GlossaryLinker((term.slug, term.words()) for term in GlossaryTerm.objects.all())
+    from django.utils.html import strip_tags
+
+    return GlossaryLinker(
+        (term.slug, term.words(), strip_tags(term.definition_html)) for term in GlossaryTerm.objects.all()
+    )
 
 
 class SyncedContent(models.Model):
@@ -284,7 +288,8 @@ class FAQ(ChildContent):
         return reverse("guide:faqs") + f"#{self.anchor}"
 
     def render(self, linker=None):
-        self.answer_html = render_markdown(self.answer, linker).html
+        # Prefixed ids: every answer shares the FAQ page.
+        self.answer_html = render_markdown(self.answer, linker, id_prefix=f"{self.anchor}-").html
 
 
 class GlossaryTerm(ChildContent):

@@ -38,3 +38,26 @@ def test_glossary_links_first_mention_only_and_never_inside_headings_or_links():
     assert '<a class="glossary-link" href="/glossary/#ct">CT scan</a>' in html
     assert '<a href="/x/">biopsy</a>' in html
     assert '<a class="glossary-link" href="/glossary/#biopsy">biopsies</a>' in html
+
+
+def test_first_mention_of_a_term_opens_its_definition_in_place_without_javascript():
+    linker = GlossaryLinker([("ct", ["CT"], "A scan that uses X-rays <and> a computer."), ("mri", ["MRI"])])
+    html = render_markdown("Your CT and a CT again, then an MRI.", linker, id_prefix="faq-1-").html
+    assert html.count('popovertarget="faq-1-define-ct"') == 1
+    assert (
+        '<span class="glossary-popover" id="faq-1-define-ct" popover><strong>CT:</strong> '
+        "A scan that uses X-rays &lt;and&gt; a computer. "
+        '<a class="glossary-link" href="/glossary/#ct">More about CT in the glossary</a></span>'
+    ) in html
+    # A term without a definition is a plain link to its entry.
+    assert '<a class="glossary-link" href="/glossary/#mri">MRI</a>' in html
+
+
+def test_every_table_has_a_caption_that_names_its_scrolling_region():
+    under_heading = render_markdown("## How big are the doses?\n\n| Test | Dose |\n|---|---|\n| X-ray | Low |").html
+    assert (
+        '<div class="table-scroll" role="region" tabindex="0" aria-labelledby="table-1-caption"><table>'
+        '<caption id="table-1-caption">How big are the doses?</caption>'
+    ) in under_heading
+    written = render_markdown("Table: Typical doses\n\n| Test | Dose |\n|---|---|\n| X-ray | Low |").html
+    assert '<caption id="table-1-caption">Typical doses</caption>' in written and "<p>Table:" not in written

@@ -80,8 +80,10 @@ def test_glossary_lists_terms_a_to_z_with_anchors(client):
 
 
 def test_glossary_terms_in_page_text_link_to_their_entries(client):
+    # The first mention opens its definition in place, which links to the full entry.
     html = client.get("/guide/diagnostic-radiology/").content.decode()
-    assert '<a class="glossary-link" href="/glossary/#radiologist">radiologist</a>' in html
+    assert '<button type="button" class="glossary-term" popovertarget="define-radiologist">radiologist</button>' in html
+    assert '<a class="glossary-link" href="/glossary/#radiologist">More about radiologist in the glossary</a>' in html
 
 
 def test_scan_page_shows_its_facts_box(client):
