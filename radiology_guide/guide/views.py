@@ -132,7 +132,14 @@ def site_map(request):
 
 @require_safe
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /staff/", "Disallow: /enquire/", "Disallow: /e/"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /staff/",
+        "Disallow: /enquire/",
+        "Disallow: /e/",
+        "Disallow: /feedback/",
+    ]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
