@@ -86,3 +86,24 @@ def test_site_map_for_people_lists_every_page_and_is_in_the_footer(client):
         assert f'href="{page.get_absolute_url()}"' in html, page.slug
     assert '<a href="/site-map/">Site map</a>' in client.get("/faqs/").content.decode()
     assert client.get("/sitemap.xml").status_code == 200
+
+
+def test_print_this_page_shows_a_print_ready_view_without_javascript(client):
+    html = client.get("/procedures/ct-scan/").content.decode()
+    assert '<a href="/procedures/ct-scan/?print=1" rel="nofollow">Print this page</a>' in html
+    printable = client.get("/procedures/ct-scan/?print=1").content.decode()
+    assert '<body class="print-view">' in printable and "Use your browser's Print command" in printable
+    assert '<meta name="robots" content="noindex">' in printable
+    assert "Print this page" not in printable and 'class="feedback"' not in printable
+
+
+def test_every_table_has_a_caption_naming_its_keyboard_scrollable_region(client):
+    for path in ["/guide/radiation-and-safety/", "/compare/"]:
+        html = client.get(path).content.decode()
+        tables = re.findall(
+            r'<div class="[^"]*table-scroll" role="region" tabindex="0" aria-labelledby="([^"]+)">', html
+        )
+        assert tables and html.count("<table") == len(tables), path
+        for caption_id in tables:
+            assert re.search(rf'<caption id="{caption_id}">[^<]+</caption>', html), (path, caption_id)
+    assert 'aria-label="Table"' not in client.get("/guide/radiation-and-safety/").content.decode()
