@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from radiology_guide.guide.dosechart import add_dose_charts
+
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "dd", "dl", "dt", "em", "h2",
     "h3", "h4", "hr", "li", "ol", "p", "pre", "strong", "table", "tbody", "td", "th",
@@ -78,6 +80,7 @@ def render_markdown(text: str, glossary: "GlossaryLinker | None" = None, id_pref
     html = html.replace("<th>", '<th scope="col">').replace('<th style="text-align: left;">', '<th scope="col">')
     html = sanitise(html)
     html = _caption_tables(html, id_prefix)
+    html = add_dose_charts(html)
     if glossary:
         html = glossary.link(html, id_prefix=id_prefix)
     return Rendered(html=html, toc=toc)
@@ -174,9 +177,9 @@ class GlossaryLinker:
         for part in self._TAG.split(html):
             if part.startswith("<"):
                 tag = part[1:].split(None, 1)[0].rstrip(">").lower()
-                if tag in {"a", "h2", "h3", "h4", "caption", "th"}:
+                if tag in {"a", "h2", "h3", "h4", "caption", "th", "svg"}:
                     blocked += 1
-                elif tag in {"/a", "/h2", "/h3", "/h4", "/caption", "/th"}:
+                elif tag in {"/a", "/h2", "/h3", "/h4", "/caption", "/th", "/svg"}:
                     blocked = max(0, blocked - 1)
                 out.append(part)
             elif blocked or not part.strip():

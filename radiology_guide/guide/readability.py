@@ -20,7 +20,7 @@ MAX_GRADE = 8.0
 MAX_SMOG = 10.0
 
 _PROSE_TAGS = {"p", "li", "dd", "dt", "td", "th", "caption"}
-_SKIP_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "pre", "code"}
+_SKIP_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "pre", "code", "svg"}
 
 
 class _ProseExtractor(HTMLParser):

@@ -32,7 +32,7 @@ VALIDATION = [
     # How to reply is asked only of someone who gave both an email address and a phone number.
     ("phone only, no method", {"email": "", "phone": "07700900982", "preferred_contact": ""}, None, None),
     ("email only, no method", {"preferred_contact": ""}, None, None),
-    ("both, method not chosen", {"phone": "07700900982", "preferred_contact": ""}, "preferred_contact", "Select how you"),
+    ("both, no method", {"phone": "07700900982", "preferred_contact": ""}, "preferred_contact", "Select how"),
     ("phone with letters", {"phone": "call me maybe"}, "phone", "Enter a phone number"),
     ("phone too short", {"phone": "12345"}, "phone", "Enter a phone number"),
     ("no topic", {"topic": ""}, "topic", "Select what your enquiry is about"),
