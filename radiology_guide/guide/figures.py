@@ -80,8 +80,9 @@ FIGURES = (
         file="two-sides.svg",
         title="The two sides of radiology: one side takes pictures to find out what is wrong. "
         "The other side uses pictures to guide a treatment.",
-        alt="On the left, a person lies on a scanner bed while a doctor looks at the picture on a screen. "
-        "On the right, a doctor passes a thin tube into a person's arm while watching a screen.",
+        alt="Two pictures side by side. Looking: a person lies on a scanner bed that goes through a ring, "
+        "and a doctor looks at the picture on a screen. Treating: a doctor passes a thin tube into the top "
+        "of a person's leg while watching a screen that shows their blood vessels.",
         pages=("two-sides-of-radiology", "working-together"),
     ),
     Figure(
@@ -130,13 +131,14 @@ FIGURES = (
         file="catheter-route.svg",
         title="How a thin tube reaches the part of your body being treated.",
         alt="An outline of a body with its main arteries. A thin tube goes in at the top of the leg, "
-        "or at the wrist, and runs inside the arteries to a target in the tummy.",
+        "or at the wrist, and runs inside the arteries to a target in the liver. "
+        "Numbers on the picture match the steps.",
         pages=CATHETER_PAGES,
         steps=(
-            "The doctor numbs a small patch of skin at the top of your leg or at your wrist.",
-            "A thin, soft tube, called a catheter, goes into the artery there through a tiny cut.",
+            "The doctor numbs a small patch of skin at the top of your leg or at your wrist. "
+            "A thin, soft tube, called a catheter, goes into the artery there.",
             "Watching a screen, the doctor steers the tube inside your arteries to the right place.",
-            "The treatment goes in through the tube. You do not feel it move inside you.",
+            "The treatment goes in through the tube. You do not feel the tube moving inside you.",
         ),
     ),
     Figure(
