@@ -173,7 +173,8 @@ FIGURES = (
         file="treatment-day.svg",
         title="Your day when you have a treatment.",
         alt="Three pictures in a row. First, a nurse checks a person in. "
-        "Next, a doctor treats them while they lie on a bed beside a screen. Last, they rest in bed with someone nearby.",
+        "Next, a doctor treats them while they lie on a bed beside a screen. "
+        "Last, they rest in bed with someone nearby.",
         pages=("what-to-expect", "interventional-radiology"),
         steps=(
             "Before: a nurse checks your medicines and you sign a form to say yes to the treatment.",
