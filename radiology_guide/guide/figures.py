@@ -156,6 +156,25 @@ FIGURES = (
         ),
     ),
     Figure(
+        slug="drain",
+        file="drain.svg",
+        title="A drain: a thin tube, put in with the help of a scan, lets fluid out into a bag.",
+        alt="A cut-away view under the skin. A thin tube goes through the skin into a pocket of fluid. "
+        "Its end curls up to keep it in place. Outside, the tube runs down to a bag that collects the fluid. "
+        "An ultrasound probe on the skin shows the way.",
+        pages=("image-guided-drainage", "nephrostomy", "biliary-drainage-and-stents"),
+    ),
+    Figure(
+        slug="picc-line",
+        file="picc-line.svg",
+        title="A PICC line goes in through a vein in your upper arm. "
+        "Its tip sits in a large vein just above your heart.",
+        alt="An outline of the upper body. A thin tube goes into a vein on the inside of the upper arm. "
+        "It runs up the arm and across the chest to a large vein just above the heart. "
+        "The end outside the body is covered with a dressing.",
+        pages=("picc-and-central-lines",),
+    ),
+    Figure(
         slug="scan-day",
         file="scan-day.svg",
         title="Your day when you have a scan.",

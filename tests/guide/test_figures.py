@@ -33,6 +33,8 @@ UPCOMING = {
     "thyroid-biopsy",
     "prostate-artery-embolisation",
     "getting-your-results",
+    "nephrostomy",
+    "biliary-drainage-and-stents",
 }
 
 
