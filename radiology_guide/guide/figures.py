@@ -156,6 +156,15 @@ FIGURES = (
         ),
     ),
     Figure(
+        slug="ablation",
+        file="ablation.svg",
+        title="Tumour ablation: guided by a scan, a thin needle goes into the tumour and heats or freezes it.",
+        alt="A cut-away view under the skin. An ultrasound probe on the skin shows a round tumour. "
+        "A thin needle goes through the skin into the middle of the tumour. Dashed rings around it "
+        "show the area that is treated, which takes in a small edge around the tumour.",
+        pages=("tumour-ablation",),
+    ),
+    Figure(
         slug="drain",
         file="drain.svg",
         title="A drain: a thin tube, put in with the help of a scan, lets fluid out into a bag.",
