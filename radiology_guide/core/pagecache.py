@@ -117,7 +117,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _is_candidate(request):
             return self.get_response(request)
-        key, version, cached = _lookup(request)
+        try:
+            key, version, cached = _lookup(request)
+        except DisallowedHost:
+            # Let Django's CommonMiddleware answer with its 400, inside the
+            # middleware that add the security headers.
+            return self.get_response(request)
         if cached is not None:
             return self._from_cache(request, cached)
         response = self.get_response(request)
