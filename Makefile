@@ -28,7 +28,8 @@ run: install
 dev: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_content
-	DEBUG=true $(PY) manage.py db_worker & DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000; kill %1
+	DEBUG=true $(PY) manage.py db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+		DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 # The whole suite on SQLite with a local-memory cache (browser tests included).
 test: install
