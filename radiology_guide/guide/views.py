@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from radiology_guide.core.paths import NOT_FOR_SEARCH_ENGINES
 from radiology_guide.guide import prerender, search
 from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page
 
@@ -105,7 +106,7 @@ def site_page(request, slug):
 
 @require_safe
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /staff/", "Disallow: /enquire/", "Disallow: /e/"]
+    lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in NOT_FOR_SEARCH_ENGINES)]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
