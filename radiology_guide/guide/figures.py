@@ -127,6 +127,15 @@ FIGURES = (
         pages=("nuclear-medicine-and-pet",),
     ),
     Figure(
+        slug="dexa-scan",
+        file="dexa-scan.svg",
+        title="A DEXA scan: you lie on an open table while the scanner arm moves slowly over you. "
+        "Nothing goes around you.",
+        alt="A person lies on their back on a long, flat table, with their knees raised on a foam block. "
+        "A scanner arm sits above their tummy without touching them. An arrow shows that it moves along the table.",
+        pages=("dexa-scan",),
+    ),
+    Figure(
         slug="catheter-route",
         file="catheter-route.svg",
         title="How a thin tube reaches the part of your body being treated.",
