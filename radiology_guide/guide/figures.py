@@ -83,7 +83,7 @@ FIGURES = (
         alt="Two pictures side by side. Looking: a person lies on a scanner bed that goes through a ring, "
         "and a doctor looks at the picture on a screen. Treating: a doctor passes a thin tube into the top "
         "of a person's leg while watching a screen that shows their blood vessels.",
-        pages=("two-sides-of-radiology", "working-together"),
+        pages=("two-sides-of-radiology",),
     ),
     Figure(
         slug="x-ray",
@@ -191,6 +191,15 @@ FIGURES = (
         "It runs up the arm and across the chest to a large vein just above the heart. "
         "The end outside the body is covered with a dressing.",
         pages=("picc-and-central-lines",),
+    ),
+    Figure(
+        slug="team-meeting",
+        file="team-meeting.svg",
+        title="In a team meeting, a radiologist shows your scans to the other doctors and nurses "
+        "who look after you. Together they plan your care.",
+        alt="A meeting room. A radiologist stands by a large screen and points at a scan. "
+        "Three other members of the team sit at a table and talk about it.",
+        pages=("working-together",),
     ),
     Figure(
         slug="scan-day",
