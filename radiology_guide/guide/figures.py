@@ -94,6 +94,15 @@ FIGURES = (
         pages=("x-ray-and-fluoroscopy", "barium-swallow-and-meal", "barium-enema"),
     ),
     Figure(
+        slug="mammogram",
+        file="mammogram.svg",
+        title="A mammogram: you stand at the machine. For a few seconds, two flat plates press your breast "
+        "to hold it still.",
+        alt="A person in a gown stands facing the machine and holds a handle. Their breast rests between "
+        "two flat plates. The X-ray tube is above.",
+        pages=("mammogram",),
+    ),
+    Figure(
         slug="ct-scanner",
         file="ct-scanner.svg",
         title="A CT scanner is a ring, not a tunnel. The bed moves you slowly through it.",
