@@ -211,6 +211,14 @@ FIGURES = (
         pages=("working-together",),
     ),
     Figure(
+        slug="with-a-child",
+        file="with-a-child.svg",
+        title="A parent or carer can often stay with a child during a scan. A favourite toy can help too.",
+        alt="A child lies on a scanner couch. A parent sits by their head and holds their hand. "
+        "A toy bear sits at the end of the couch.",
+        pages=("children-and-young-people",),
+    ),
+    Figure(
         slug="scan-day",
         file="scan-day.svg",
         title="Your day when you have a scan.",

@@ -23,6 +23,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 LIMIT = 15 * 1024  # bytes, gzipped: the budget for each picture
 # Pages the content team is writing; a figure may name them before they land.
 UPCOMING = {
+    "children-and-young-people",
     "dexa-scan",
     "ct-colonography",
     "barium-swallow-and-meal",
