@@ -93,6 +93,13 @@ def test_each_picture_is_a_small_well_formed_svg_with_words(figure):
     assert figure.title.strip() and len(figure.alt) > 40 and figure.pages
 
 
+@pytest.mark.parametrize("figure", [f for f in figures.FIGURES if f.steps], ids=lambda figure: figure.slug)
+def test_step_numbers_on_a_picture_match_its_list_of_steps(figure):
+    root = ET.fromstring(figure.path.read_bytes())  # noqa: S314 - our own files
+    numbers = {int(text.text) for text in root.iter(f"{SVG}text") if text.text.strip().isdigit()}
+    assert not numbers or numbers == set(range(1, len(figure.steps) + 1)), numbers
+
+
 def test_every_picture_file_is_registered():
     on_disk = {path.name for path in (Path(settings.BASE_DIR) / "static" / figures.DIRECTORY).glob("*.svg")}
     assert on_disk == {figure.file for figure in figures.FIGURES}
