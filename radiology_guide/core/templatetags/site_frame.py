@@ -12,6 +12,7 @@ import functools
 import types
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -53,6 +54,8 @@ def _frame(context, template_name):
     current = match.url_name if match else None
     if current == "section":  # the two sides each have a menu item of their own
         current = f"section:{match.kwargs.get('slug')}"
+    if settings.DEBUG:  # a template edit shows on the next request
+        _render.cache_clear()
     return _render(template_name, tuple(getattr(clinic, field) for field in CLINIC_FIELDS), current)
 
 
