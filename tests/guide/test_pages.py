@@ -54,7 +54,7 @@ def test_draft_page_says_it_is_not_yet_clinically_reviewed(client):
 
 def test_comparison_is_a_real_table_with_caption_and_header_scopes(client):
     html = client.get("/compare/").content.decode()
-    assert "<caption>" in html
+    assert '<caption id="comparison-caption">' in html
     assert html.count('<th scope="col">') == 3
     assert html.count('<th scope="row">') >= 11
     assert "Main role" in html
