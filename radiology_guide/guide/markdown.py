@@ -58,11 +58,14 @@ def sanitise(html: str) -> str:
     )
 
 
-def render_markdown(text: str, glossary: "GlossaryLinker | None" = None, id_prefix: str = "") -> Rendered:
+def render_markdown(
+    text: str, glossary: "GlossaryLinker | None" = None, id_prefix: str = "", explain: bool = True
+) -> Rendered:
     """Render Markdown to safe HTML with heading anchors and a table of contents.
 
     ``id_prefix`` keeps the ids it makes (table captions, glossary definitions)
-    unique when several pieces share a page (the FAQs)."""
+    unique when several pieces share a page (the FAQs). ``explain`` off links
+    glossary terms to their entries instead of opening their definitions."""
     import markdown as markdown_lib
 
     md = markdown_lib.Markdown(
@@ -82,7 +85,7 @@ def render_markdown(text: str, glossary: "GlossaryLinker | None" = None, id_pref
     html = _caption_tables(html, id_prefix)
     html = add_dose_charts(html)
     if glossary:
-        html = glossary.link(html, id_prefix=id_prefix)
+        html = glossary.link(html, id_prefix=id_prefix, explain=explain)
     return Rendered(html=html, toc=toc)
 
 
@@ -166,7 +169,7 @@ class GlossaryLinker:
             else None
         )
 
-    def link(self, html: str, skip_slug: str | None = None, id_prefix: str = "") -> str:
+    def link(self, html: str, skip_slug: str | None = None, id_prefix: str = "", explain: bool = True) -> str:
         if not self.pattern:
             return html
         linked = set()
@@ -185,17 +188,17 @@ class GlossaryLinker:
             elif blocked or not part.strip():
                 out.append(part)
             else:
-                out.append(self.pattern.sub(lambda m: self._replace(m, linked, id_prefix), part))
+                out.append(self.pattern.sub(lambda m: self._replace(m, linked, id_prefix, explain), part))
         return "".join(out)
 
-    def _replace(self, match, linked, id_prefix):
+    def _replace(self, match, linked, id_prefix, explain):
         word = match.group(0)
         slug = self.lookup.get(word.lower())
         if slug is None or slug in linked:
             return word
         linked.add(slug)
         href = f"/glossary/#{escape(slug)}"
-        definition = self.definitions.get(slug)
+        definition = self.definitions.get(slug) if explain else None
         if not definition:
             return f'<a class="glossary-link" href="{href}">{word}</a>'
         popover_id = f"{id_prefix}define-{escape(slug)}"

@@ -288,8 +288,11 @@ class FAQ(ChildContent):
         return reverse("guide:faqs") + f"#{self.anchor}"
 
     def render(self, linker=None):
-        # Prefixed ids: every answer shares the FAQ page.
-        self.answer_html = render_markdown(self.answer, linker, id_prefix=f"{self.anchor}-").html
+        # Prefixed ids: every answer shares the FAQ page. Terms link to the
+        # glossary rather than open in place: 22 answers each repeating their
+        # definitions took the page from 22 KB to 38 KB as sent, over the
+        # 40 KB budget with its stylesheet (tests/browser/test_weight.py).
+        self.answer_html = render_markdown(self.answer, linker, id_prefix=f"{self.anchor}-", explain=False).html
 
 
 class GlossaryTerm(ChildContent):
