@@ -135,10 +135,12 @@ class GlossaryLinker:
 
     Works on sanitised HTML: only text outside tags is touched, and never text
     inside links, headings or table headers. With a definition, the mention
-    becomes a button that opens the definition beside it, with a link to the
-    full entry: an HTML popover, which needs no JavaScript, closes with Esc or
-    a tap elsewhere, and (unlike <details>) is valid inside a paragraph.
-    Without one, it is a plain link to the glossary.
+    becomes a link to the definition just after it, hidden until it is the
+    page's target (CSS ``:target``): it opens in place with no JavaScript, is
+    valid inside a paragraph (unlike <details>), and every HTML checker we
+    run accepts it (the Nu checker in ../shared/tools rejects ``popover``).
+    The definition links to the full entry and back to the word. Without a
+    definition, the mention is a plain link to the glossary.
     """
 
     _TAG = re.compile(r"(<[^>]+>)")
@@ -201,10 +203,12 @@ class GlossaryLinker:
         definition = self.definitions.get(slug) if explain else None
         if not definition:
             return f'<a class="glossary-link" href="{href}">{word}</a>'
-        popover_id = f"{id_prefix}define-{escape(slug)}"
+        definition_id = f"{id_prefix}define-{escape(slug)}"
         name = escape(self.names[slug])
         return (
-            f'<button type="button" class="glossary-term" popovertarget="{popover_id}">{word}</button>'
-            f'<span class="glossary-popover" id="{popover_id}" popover><strong>{name[:1].upper()}{name[1:]}:</strong> '
-            f'{escape(definition)} <a class="glossary-link" href="{href}">More about {name} in the glossary</a></span>'
+            f'<a class="glossary-term" id="{definition_id}-word" href="#{definition_id}">{word}</a>'
+            f'<span class="glossary-definition" id="{definition_id}" tabindex="-1">'
+            f"<strong>{name[:1].upper()}{name[1:]}:</strong> {escape(definition)} "
+            f'<a class="glossary-link" href="{href}">More about {name} in the glossary</a> '
+            f'<a class="glossary-close" href="#{definition_id}-word">Close</a></span>'
         )

@@ -33,7 +33,7 @@ class _ProseExtractor(HTMLParser):
     def handle_starttag(self, tag, attrs):
         # A glossary definition that opens in place is the glossary's text,
         # measured there, not part of the page's own prose.
-        if tag in _SKIP_TAGS or (tag == "span" and ("class", "glossary-popover") in attrs):
+        if tag in _SKIP_TAGS or (tag == "span" and ("class", "glossary-definition") in attrs):
             self._skip_depth += 1
         elif tag in _PROSE_TAGS:
             self._flush()

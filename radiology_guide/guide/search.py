@@ -45,7 +45,7 @@ STOP_WORDS = set(
 # Closing tags that end a line of text: a snippet never runs a heading into
 # the sentence after it.
 BLOCK_END = re.compile(r"</(?:h[1-6]|p|li|dt|dd|tr|caption|blockquote|summary|figcaption)>|<br\s*/?>", re.I)
-GLOSSARY_POPOVER = re.compile(r'<span class="glossary-popover"[^>]*>.*?</span>|<svg.*?</svg>', re.S)
+GLOSSARY_DEFINITION = re.compile(r'<span class="glossary-definition"[^>]*>.*?</span>|<svg.*?</svg>', re.S)
 SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z0-9“‘\"'(])")
 SNIPPET_WORDS = 30
 # How alike a misspelt word and a word in the index must be to swap them.
@@ -71,7 +71,7 @@ def plain_text(html):
     """Text with one line per block (heading, paragraph, list item, row),
     without the glossary definitions that open in place (guide/markdown.py),
     which belong to the glossary's own entries, or a chart's labels."""
-    html = GLOSSARY_POPOVER.sub("", html)
+    html = GLOSSARY_DEFINITION.sub("", html)
     lines = (" ".join(line.split()) for line in strip_tags(BLOCK_END.sub("\n", html)).splitlines())
     return "\n".join(line for line in lines if line)
 

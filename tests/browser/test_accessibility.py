@@ -55,10 +55,9 @@ def every_page_and_form_state(page, site):
     page.goto(site + "/search/?q=ultrasond")
     yield "search results with a spelling correction"
     page.goto(site + "/guide/diagnostic-radiology/")
-    page.locator("button.glossary-term").first.click()
-    expect(page.locator(".glossary-popover:popover-open")).to_be_visible()
+    page.locator("main a.glossary-term").first.click()
+    expect(page.locator(".glossary-definition:target")).to_be_visible()
     yield "a glossary definition open in place"
-    page.keyboard.press("Escape")
     page.locator("form.feedback").get_by_role("button", name="No").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your feedback")
     yield "the feedback comment form"

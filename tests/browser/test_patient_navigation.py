@@ -72,20 +72,21 @@ def test_the_menu_is_open_on_a_wide_screen(site, new_context):
 def test_a_glossary_word_opens_its_meaning_in_place_without_javascript(site, new_context):
     page = new_context(java_script_enabled=False, **PHONE).new_page()
     page.goto(site + "/guide/diagnostic-radiology/")
-    word = page.locator("main button.glossary-term").first
+    word = page.locator("main a.glossary-term").first
     word.scroll_into_view_if_needed()
-    definition = page.locator(".glossary-popover").first
+    definition = page.locator(".glossary-definition").first
     expect(definition).to_be_hidden()
     word.tap()
     expect(definition).to_be_visible()
     entry = "/glossary/#" + definition.get_attribute("id").removeprefix("define-")
-    expect(definition.get_by_role("link")).to_have_attribute("href", entry)
+    expect(definition.get_by_role("link", name="in the glossary")).to_have_attribute("href", entry)
     assert in_first_screen(definition), "the meaning opens where the reader is"
-    expect(page).to_have_url(site + "/guide/diagnostic-radiology/")  # still on the page being read
-    page.keyboard.press("Escape")
+    assert page.url.startswith(site + "/guide/diagnostic-radiology/#")  # still on the page being read
+    definition.get_by_role("link", name="Close").tap()
     expect(definition).to_be_hidden()
+    expect(word).to_be_focused()
     word.tap()
-    definition.get_by_role("link").tap()
+    definition.get_by_role("link", name="in the glossary").tap()
     expect(page).to_have_url(site + entry)
 
 

@@ -45,11 +45,12 @@ def test_glossary_links_first_mention_only_and_never_inside_headings_or_links():
 def test_first_mention_of_a_term_opens_its_definition_in_place_without_javascript():
     linker = GlossaryLinker([("ct", ["CT"], "A scan that uses X-rays <and> a computer."), ("mri", ["MRI"])])
     html = render_markdown("Your CT and a CT again, then an MRI.", linker, id_prefix="faq-1-").html
-    assert html.count('popovertarget="faq-1-define-ct"') == 1
+    assert html.count('href="#faq-1-define-ct"') == 1
     assert (
-        '<span class="glossary-popover" id="faq-1-define-ct" popover><strong>CT:</strong> '
+        '<span class="glossary-definition" id="faq-1-define-ct" tabindex="-1"><strong>CT:</strong> '
         "A scan that uses X-rays &lt;and&gt; a computer. "
-        '<a class="glossary-link" href="/glossary/#ct">More about CT in the glossary</a></span>'
+        '<a class="glossary-link" href="/glossary/#ct">More about CT in the glossary</a> '
+        '<a class="glossary-close" href="#faq-1-define-ct-word">Close</a></span>'
     ) in html
     # A term without a definition is a plain link to its entry.
     assert '<a class="glossary-link" href="/glossary/#mri">MRI</a>' in html
