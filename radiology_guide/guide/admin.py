@@ -68,13 +68,20 @@ class PageAdmin(RevisionsMixin, admin.ModelAdmin):
         ("Comparison table", {"fields": ["caption"], "classes": ["collapse"]}),
         (
             "Scan or procedure facts",
-            {"fields": ["duration", "ionising_radiation", "dose_band", "sedation", "usual_stay"]},
+            {
+                "fields": [
+                    "duration", "ionising_radiation", "dose_band", "dose", "dose_source", "sedation",
+                    "sedation_aftercare", "usual_stay",
+                ]
+            },
         ),
         (
-            "Review",
-            {"fields": ["review_record", "last_reviewed", "next_review_due", "reviewer_role", "sources", "related"]},
+            "Scan or procedure safety (content/README.md has the format)",
+            {"fields": ["preparation", "warning_signs", "risks"]},
         ),
-    ]
+        ("Sources and links", {"fields": ["sources", "related"]}),
+        ("Clinical review", {"fields": ["review_record"]}),
+    ]  # fmt: skip
 
     @admin.display(description="Preview")
     def rendered_preview(self, page):
@@ -83,8 +90,15 @@ class PageAdmin(RevisionsMixin, admin.ModelAdmin):
     @admin.display(description="Clinical review")
     def review_record(self, page):
         if page.review_status == APPROVED:
-            return format_html("Approved by {} on {}", page.approved_by_name, page.approved_on)
-        return "Awaiting clinical review: editing an approved page sends it back here."
+            return format_html(
+                "Approved by {} ({}) on {}. Next review due {}. Changing anything a patient sees returns the page "
+                "to draft.",
+                page.approved_by_name,
+                page.reviewer_role,
+                page.approved_on,
+                page.next_review_due,
+            )
+        return "Awaiting clinical review. Approval sets the review dates; editing an approved page sends it back here."
 
     @admin.action(description="Record clinical approval of the selected pages", permissions=["approve"])
     def approve_pages(self, request, queryset):

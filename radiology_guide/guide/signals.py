@@ -9,6 +9,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from radiology_guide.core.cache import bump_content_version
+from radiology_guide.core.models import ClinicDetails
 from radiology_guide.guide import prerender, search
 from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page, rerender_all
 
@@ -69,3 +70,9 @@ def search_entry_saved(sender, instance, **kwargs):
 def search_entry_deleted(sender, instance, **kwargs):
     if not _syncing.get():
         search.remove_entry(instance)
+
+
+@receiver(post_save, sender=ClinicDetails)
+def clinic_details_changed(sender, **kwargs):
+    # Scan and procedure pages give the clinic's phone number in "When to get help".
+    prerender.prerender_all()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("faqs/", views.faqs, name="faqs"),
     path("glossary/", views.glossary, name="glossary"),
     path("search/", views.search_results, name="search"),
+    path("visiting/", views.visiting, name="visiting"),
     path("privacy/", views.site_page, {"slug": "privacy"}, name="privacy"),
     path("accessibility/", views.site_page, {"slug": "accessibility"}, name="accessibility"),
 ]

@@ -103,6 +103,13 @@ def site_page(request, slug):
 
 
 @require_safe
+def visiting(request):
+    """Visiting the clinic: a short intro from the content files, then the
+    address, transport, parking and access from the clinic's details."""
+    return render(request, "guide/visiting.html", {"page": _site_page("visiting")})
+
+
+@require_safe
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /staff/", "Disallow: /enquire/", "Disallow: /e/"]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")

@@ -1,5 +1,7 @@
 """Content editors change the guide in Django admin; clinicians approve it."""
 
+import json
+
 import pytest
 from django.utils import timezone
 
@@ -13,14 +15,18 @@ def change_url(obj):
 
 
 def page_form(page, **changes):
+    """The admin form's data for ``page`` as it is, with ``changes``."""
+    radiation = {True: "true", False: "false", None: "unknown"}[page.ionising_radiation]
     data = {
         "title": page.title, "slug": page.slug, "kind": page.kind, "summary": page.summary, "order": page.order,
-        "body": page.body, "caption": page.caption, "duration": page.duration, "ionising_radiation": "unknown",
-        "dose_band": page.dose_band, "sedation": page.sedation, "usual_stay": page.usual_stay,
-        "review_status": page.review_status, "last_reviewed": page.last_reviewed.isoformat(),
-        "next_review_due": page.next_review_due.isoformat(), "reviewer_role": page.reviewer_role,
-        "sources": '[{"name": "NHS website", "url": "https://www.nhs.uk/"}]', "related": "[]",
+        "body": page.body, "caption": page.caption, "duration": page.duration, "ionising_radiation": radiation,
+        "dose_band": page.dose_band, "dose": page.dose, "sedation": page.sedation, "usual_stay": page.usual_stay,
+        "review_status": page.review_status,
     }  # fmt: skip
+    if page.sedation_aftercare:
+        data["sedation_aftercare"] = "on"
+    for name in ("sources", "related", "dose_source", "preparation", "warning_signs", "risks"):
+        data[name] = json.dumps(getattr(page, name))
     data.update(changes)
     return data
 
@@ -60,7 +66,8 @@ def test_a_clinician_approves_a_page_and_the_draft_note_goes(client, reviewer):
     client.logout()
     html = client.get("/procedures/ct-scan/").content.decode()
     assert "Not yet checked by our radiologists" not in html
-    assert "(clinical review)" in html
+    today = timezone.localdate()
+    assert f"Clinically reviewed on {today.day} {today:%B %Y} by Asha Jones, Consultant radiologist" in html
 
 
 def test_an_editor_without_the_permission_cannot_approve(client, editor):
@@ -125,3 +132,111 @@ def test_every_admin_save_keeps_a_revision_that_can_be_compared_and_restored(cli
 def test_clinic_staff_cannot_read_content_revisions(client, clinic_staff):
     client.force_login(clinic_staff)
     assert client.get("/admin/guide/revision/").status_code == 403
+
+
+# Issue 12 item 5: every field a patient sees is part of what a clinician approves.
+APPROVED_FACTS = [
+    ("radiation facts", {"ionising_radiation": "false", "dose_band": "none", "dose": "", "dose_source": "{}"}),
+    ("dose band", {"dose_band": "high"}),
+    ("dose", {"dose": "About 20 mSv, the same as 9 years of natural background radiation."}),
+    ("sources", {"sources": '[{"name": "NHS website, CT scan", "url": "https://www.nhs.uk/tests-and-treatments/ct-scan/"}]'}),
+    ("related pages", {"related": '["mri-scan"]'}),
+    ("sedation", {"sedation": "Deep sedation for everyone."}),
+    ("sedation aftercare", {"sedation_aftercare": "on"}),
+    ("usual stay", {"usual_stay": "You stay 2 nights."}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "change"), APPROVED_FACTS, ids=[name for name, _ in APPROVED_FACTS])
+def test_changing_anything_a_patient_sees_returns_an_approved_page_to_draft(client, reviewer, name, change):
+    page = Page.objects.get(slug="ct-scan")
+    page.approve(reviewer)
+    client.force_login(reviewer)
+    response = client.post(change_url(page), page_form(page, **change))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page.refresh_from_db()
+    assert page.review_status == DRAFT
+    assert page.approved_on is None and page.last_reviewed is None and page.next_review_due is None
+    client.logout()
+    html = client.get("/procedures/ct-scan/").content.decode()
+    assert "Not yet checked by our radiologists" in html and "Clinically reviewed" not in html
+
+
+@pytest.mark.parametrize("field", ["preparation", "warning_signs", "risks"])
+def test_changing_safety_content_returns_an_approved_page_to_draft(reviewer, field):
+    page = Page.objects.get(slug="ct-scan")
+    page.approve(reviewer)
+    value = getattr(page, field)
+    if field == "risks":
+        value[0]["how_often"] = "about 1 in 3"
+    elif field == "preparation":
+        value["eating_and_drinking"] = "Do not eat for 6 hours before."
+    else:
+        value["next_visit"] = [*value["next_visit"], "You feel tired for more than a week."]
+    page.save()
+    page.refresh_from_db()
+    assert page.review_status == DRAFT
+
+
+def test_saving_an_approved_page_unchanged_keeps_the_approval(client, reviewer):
+    page = Page.objects.get(slug="ct-scan")
+    page.approve(reviewer)
+    client.force_login(reviewer)
+    assert client.post(change_url(page), page_form(page)).status_code == 302
+    page.refresh_from_db()
+    assert page.review_status == APPROVED
+
+
+# Issue 12 item 6 and issue 13: sources are web addresses of specific pages.
+BAD_SOURCES = [
+    ("javascript", "javascript:alert(document.cookie)", "must start with https:// or http://"),
+    ("data", "data:text/html;base64,PHNjcmlwdD4=", "must start with https:// or http://"),
+    ("no scheme", "www.nhs.uk/conditions/", "must start with https:// or http://"),
+    ("home page", "https://www.nhs.uk/", "is a home page"),
+    ("bare domain", "https://www.nhs.uk", "is a home page"),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "message"), BAD_SOURCES, ids=[b[0] for b in BAD_SOURCES])
+def test_admin_refuses_a_source_that_is_not_a_specific_web_page(client, editor, name, url, message):
+    page = Page.objects.get(slug="what-to-expect")
+    client.force_login(editor)
+    response = client.post(change_url(page), page_form(page, sources=json.dumps([{"name": "Evil", "url": url}])))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    page.refresh_from_db()
+    assert all(source["url"] != url for source in page.sources)
+
+
+def test_admin_accepts_http_and_https_sources_of_specific_pages(client, editor):
+    page = Page.objects.get(slug="what-to-expect")
+    sources = [
+        {"name": "NHS website, MRI scan", "url": "https://www.nhs.uk/tests-and-treatments/mri-scan/"},
+        {"name": "An older leaflet", "url": "http://example.org/leaflets/mri.pdf"},
+    ]
+    client.force_login(editor)
+    assert client.post(change_url(page), page_form(page, sources=json.dumps(sources))).status_code == 302
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert '<a href="http://example.org/leaflets/mri.pdf">An older leaflet</a>' in html
+
+
+def test_a_javascript_source_stored_anyhow_is_never_rendered_as_a_link(client):
+    # Rows written before validation existed, or straight to the database.
+    from radiology_guide.guide.prerender import prerender_all
+
+    Page.objects.filter(slug="what-to-expect").update(
+        sources=[{"name": "Click me", "url": "javascript:alert(1)"}, {"name": "Data", "url": "data:text/html,hi"}]
+    )
+    prerender_all()  # as the next sync or save would
+    html = client.get("/guide/what-to-expect/").content.decode()
+    assert "Click me" in html and "Data" in html
+    assert "javascript:" not in html and "data:text" not in html
+
+
+def test_a_page_cannot_be_saved_with_a_javascript_source():
+    from django.core.exceptions import ValidationError
+
+    page = Page.objects.get(slug="what-to-expect")
+    page.sources = [{"name": "Click me", "url": "javascript:alert(1)"}]
+    with pytest.raises(ValidationError):
+        page.save()

@@ -55,4 +55,4 @@ def test_a_glossary_change_shows_on_guide_pages(client):
 def test_a_page_not_yet_rendered_is_rendered_on_request(client):
     Page.objects.filter(slug="what-to-expect").update(main_html="")  # as straight after an upgrade
     html = client.get("/guide/what-to-expect/").content.decode()
-    assert "Page last reviewed" in html and "Related pages" in html
+    assert "Last updated" in html and "Related pages" in html

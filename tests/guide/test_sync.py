@@ -94,8 +94,27 @@ BROKEN = [
     ("unknown field", DIAGNOSTIC, replacing("summary:", "colour: blue\nsummary:"), "unknown field 'colour'"),
     ("malformed table", "comparison.md", replacing("| Main role |", "| Main role | extra |"), "exactly 3 filled cells"),
     ("bad yaml", "faqs.md", replacing("title:", "title: [unclosed"), "not valid YAML"),
-    ("bad date", "glossary.md", replacing("last_reviewed: 2026-11-27", "last_reviewed: soon"), "must be a date"),
+    (
+        "hand-typed review date",
+        "glossary.md",
+        replacing("review_status:", "last_reviewed: 2026-11-27\nreview_status:"),
+        "review dates are set by a clinician's approval",
+    ),
+    (
+        "approval typed on a draft",
+        DIAGNOSTIC,
+        replacing("review_status:", "approved_on: 2026-11-27\nreview_status:"),
+        "written only by export_content",
+    ),
+    ("javascript source", DIAGNOSTIC, replacing("url: https://", "url: javascript://"), "must start with https://"),
+    ("home page source", DIAGNOSTIC, lambda text: _first_url_to(text, "https://www.nhs.uk/"), "is a home page"),
 ]
+
+
+def _first_url_to(text, url):
+    import re
+
+    return re.sub(r"url: \S+", f"url: {url}", text, count=1)
 
 
 @pytest.mark.parametrize(("name", "file", "breaks", "message"), BROKEN, ids=[b[0] for b in BROKEN])

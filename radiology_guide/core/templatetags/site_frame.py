@@ -29,6 +29,7 @@ SITE_LINKS = {
     "faqs": ("guide:faqs", ()),
     "glossary": ("guide:glossary", ()),
     "enquire": ("enquiries:form", ()),
+    "visiting": ("guide:visiting", ()),
     "privacy": ("guide:privacy", ()),
     "accessibility": ("guide:accessibility", ()),
     "sitemap": ("sitemap", ()),
