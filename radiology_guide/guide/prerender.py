@@ -133,13 +133,14 @@ def render_main(page, sections=None, by_slug=None, clinic=None):
     return render_to_string(TEMPLATES[page.kind], context).strip()
 
 
-def prerender_all():
+def prerender_all(clinic=None):
     """Render every guide page's main_html again; returns how many changed.
-    Three queries and one bulk update, however many pages there are."""
+    Three queries and one bulk update, however many pages there are.
+    ``clinic``: the clinic's details just saved (the cached copy is older)."""
     sections = list(Page.objects.sections().values_list("slug", "title"))
     by_slug = {page.slug: page for page in Page.objects.only(*LINK_FIELDS)}
     stale = []
-    clinic = ClinicDetails.load()
+    clinic = clinic or ClinicDetails.load()
     for page in Page.objects.filter(kind__in=KINDS):
         html = render_main(page, sections, by_slug, clinic)
         if html != page.main_html:

@@ -73,6 +73,6 @@ def search_entry_deleted(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=ClinicDetails)
-def clinic_details_changed(sender, **kwargs):
+def clinic_details_changed(sender, instance, **kwargs):
     # Scan and procedure pages give the clinic's phone number in "When to get help".
-    prerender.prerender_all()
+    prerender.prerender_all(clinic=instance)
