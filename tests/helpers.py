@@ -1,5 +1,6 @@
 """Helpers that tests import (fixtures live in conftest.py)."""
 
+import json
 import re
 import secrets
 
@@ -26,3 +27,24 @@ def form_token(seconds_ago=60, nonce=None):
 def error_summary(html):
     match = re.search(r'<div class="govuk-error-summary".*?</div>', html, re.S)
     return match.group(0) if match else ""
+
+
+def change_url(obj):
+    return f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
+
+
+def page_form(page, **changes):
+    """The admin form's data for ``page`` as it is, with ``changes``."""
+    radiation = {True: "true", False: "false", None: "unknown"}[page.ionising_radiation]
+    data = {
+        "title": page.title, "slug": page.slug, "kind": page.kind, "summary": page.summary, "order": page.order,
+        "body": page.body, "caption": page.caption, "duration": page.duration, "ionising_radiation": radiation,
+        "dose_band": page.dose_band, "dose": page.dose, "sedation": page.sedation, "usual_stay": page.usual_stay,
+        "review_status": page.review_status,
+    }  # fmt: skip
+    if page.sedation_aftercare:
+        data["sedation_aftercare"] = "on"
+    for name in ("sources", "related", "dose_source", "preparation", "warning_signs", "risks"):
+        data[name] = json.dumps(getattr(page, name))
+    data.update(changes)
+    return data

@@ -44,7 +44,7 @@ class ClinicDetails(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        # Now, and again after the commit (see guide.signals.retire_cached_pages).
+        # Now, and again after the commit (see guide.publishing.retire_cached_pages).
         for forget in (lambda: cache.delete(CLINIC_CACHE_KEY), bump_content_version):
             forget()
             transaction.on_commit(forget)

@@ -154,7 +154,10 @@ class Page(SyncedContent):
 
     class Meta:
         ordering = ["kind", "order", "title"]
-        permissions = [("approve_page", "Can record clinical approval of content")]
+        permissions = [
+            ("approve_page", "Can record clinical approval of content"),
+            ("publish_content", "Can publish drafts of pages, FAQs, comparison rows and glossary terms"),
+        ]
 
     def __str__(self):
         return self.title
@@ -367,34 +370,6 @@ class GlossaryTerm(ChildContent):
         self.definition_html = render_markdown(self.definition).html
 
 
-def rerender_all() -> int:
-    """Render all stored HTML again, writing only what changed.
-
-    Needed after the glossary changes (links on other pages) and after an
-    upgrade that changes how Markdown is rendered. Returns how many objects
-    changed.
-    """
-    linker = glossary_linker()
-    changed = 0
-    for model, fields in (
-        (Page, ["body_html", "toc"]),
-        (FAQ, ["answer_html"]),
-        (ComparisonRow, ["diagnostic_html", "interventional_html"]),
-        (GlossaryTerm, ["definition_html"]),
-    ):
-        stale = []
-        for obj in model.objects.all():
-            before = [getattr(obj, name) for name in fields]
-            obj.render(linker)
-            if [getattr(obj, name) for name in fields] != before:
-                stale.append(obj)
-        model.objects.bulk_update(stale, fields)
-        changed += len(stale)
-    from radiology_guide.guide.prerender import prerender_all  # it renders templates with these models
-
-    return changed + prerender_all()
-
-
 class SearchEntry(models.Model):
     """One searchable thing (a page, an FAQ or a glossary term) as plain text.
 
@@ -416,17 +391,54 @@ class SearchEntry(models.Model):
         return self.title
 
 
+class Draft(models.Model):
+    """Unpublished changes to one piece of content: the fields an editor saved,
+    waiting to be published. Patients see the object's own row until then.
+
+    One table for every content type (guide/content_types.py names them), so a
+    new type needs no draft fields of its own.
+    """
+
+    model = models.CharField(max_length=40)  # a content type's name: "page", "faq", ...
+    object_id = models.PositiveBigIntegerField()
+    fields = models.JSONField()
+    note = models.CharField("what changed", max_length=200, blank=True)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    saved_at = models.DateTimeField(default=timezone.now)
+    publish_at = models.DateTimeField(null=True, blank=True)
+    publish_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["model", "object_id"], name="one_draft_per_object")]
+
+    def __str__(self):
+        return f"Draft of {self.model} {self.object_id}"
+
+
 class Revision(models.Model):
-    """What a piece of content said after each save in admin, and who saved it.
+    """What a piece of content said after each change, from any path (admin,
+    publishing, sync, export, restore), who made it, and why.
 
     Together with ``export_content`` (which puts the files under review in
     git) this keeps a history editors and clinicians can read and restore.
     """
 
-    model = models.CharField(max_length=40)  # "page", "faq", "comparisonrow" or "glossaryterm"
+    class Action(models.TextChoices):
+        DRAFT = "draft", "Draft saved"
+        PUBLISHED = "published", "Published"
+        APPROVED = "approved", "Published with clinical approval"
+        SYNCED = "synced", "Loaded from the content files"
+        EXPORTED = "exported", "Written to the content files"
+        RESTORED = "restored", "Restored as a draft"
+
+    model = models.CharField(max_length=40)  # a content type's name: "page", "faq", ...
     object_id = models.PositiveBigIntegerField()
     title = models.CharField(max_length=200)
     fields = models.JSONField()
+    action = models.CharField(max_length=20, choices=Action.choices, default=Action.PUBLISHED)
+    note = models.CharField("what changed", max_length=200, blank=True)
     saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     saved_at = models.DateTimeField(default=timezone.now)
 
@@ -437,34 +449,7 @@ class Revision(models.Model):
     def __str__(self):
         return f"{self.title} ({self.saved_at:%Y-%m-%d %H:%M})"
 
-    @classmethod
-    def record(cls, obj, user):
-        fields = json.loads(json.dumps(obj.file_fields(), default=str))
-        return cls.objects.create(
-            model=obj._meta.model_name, object_id=obj.pk, title=str(obj)[:200], fields=fields, saved_by=user
-        )
-
-    def target(self):
-        model = {m._meta.model_name: m for m in (Page, FAQ, ComparisonRow, GlossaryTerm)}[self.model]
-        return model.objects.filter(pk=self.object_id).first()
-
     # Review records are never restored: an old approval cannot come back.
-    NOT_RESTORED = {
-        "review_status",
-        "approved_by_name",
-        "approved_on",
-        "last_reviewed",
-        "next_review_due",
-        "reviewer_role",
-    }
-
-    def restore(self, user):
-        """Put this revision's words back (a new save, and so a new revision)."""
-        obj = self.target()
-        for name, value in self.fields.items():
-            if name in self.NOT_RESTORED:
-                continue
-            field = obj._meta.get_field(name)
-            setattr(obj, name, field.to_python(value) if value is not None else None)
-        obj.save()
-        return Revision.record(obj, user)
+    NOT_RESTORED = frozenset(
+        {"review_status", "approved_by_name", "approved_on", "last_reviewed", "next_review_due", "reviewer_role"}
+    )

@@ -1,9 +1,10 @@
 """Search across every page, FAQ and glossary term.
 
-``SearchEntry`` holds each as plain text, kept current when content is saved
-or synced. Queries run on the database's own full-text search: PostgreSQL's
-(websearch-style OR of the words, English stemming, title weighted above
-text) or SQLite's FTS5 (Porter stemming, BM25 with the title weighted).
+``SearchEntry`` holds each as plain text, kept current by guide/publishing.py
+(which entries a content type has: guide/content_types.py). Queries run on
+the database's own full-text search: PostgreSQL's (websearch-style OR of
+the words, English stemming, title weighted above text) or SQLite's FTS5
+(Porter stemming, BM25 with the title weighted).
 Highlights come back marked with private sentinels that are turned into
 ``<mark>`` only after the text has been escaped.
 """
@@ -15,7 +16,7 @@ from django.db import connection
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from radiology_guide.guide.models import FAQ, GlossaryTerm, Page, SearchEntry
+from radiology_guide.guide.models import SearchEntry
 
 START, STOP = "\x02", "\x03"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -70,40 +71,6 @@ def entry_for_term(term):
         text=f"{term.aliases} {plain_text(term.definition_html)}",
         url=term.get_absolute_url(),
     )
-
-
-def update_entry(obj):
-    """Bring one object's entry up to date (after a save in admin)."""
-    if isinstance(obj, Page):
-        new = entries_for_page(obj)
-    elif isinstance(obj, FAQ):
-        new = [entry_for_faq(obj)]
-    else:
-        new = [entry_for_term(obj)]
-    remove_entry(obj)
-    SearchEntry.objects.bulk_create(new)
-
-
-def remove_entry(obj):
-    kind, key = _identity(obj)
-    SearchEntry.objects.filter(kind__in=kind, key=key).delete()
-
-
-def _identity(obj):
-    if isinstance(obj, Page):
-        return [choice for choice, _ in Page.Kind.choices], obj.slug
-    if isinstance(obj, FAQ):
-        return ["faq"], obj.anchor
-    return ["term"], obj.slug
-
-
-def rebuild_index():
-    """Rebuild every entry (after a sync): a few hundred rows, one transaction."""
-    SearchEntry.objects.all().delete()
-    entries = [entry for page in Page.objects.all() for entry in entries_for_page(page)]
-    entries += [entry_for_faq(faq) for faq in FAQ.objects.all()]
-    entries += [entry_for_term(term) for term in GlossaryTerm.objects.all()]
-    SearchEntry.objects.bulk_create(entries)
 
 
 def search(query: str, limit: int = 20) -> list[Result]:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("glossary/", views.glossary, name="glossary"),
     path("search/", views.search_results, name="search"),
     path("visiting/", views.visiting, name="visiting"),
+    path("preview/<str:token>/", views.preview, name="preview"),
     path("privacy/", views.site_page, {"slug": "privacy"}, name="privacy"),
     path("accessibility/", views.site_page, {"slug": "accessibility"}, name="accessibility"),
 ]

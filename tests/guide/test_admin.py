@@ -5,37 +5,19 @@ import json
 import pytest
 from django.utils import timezone
 
+from radiology_guide.guide import publishing
 from radiology_guide.guide.models import APPROVED, DRAFT, FAQ, GlossaryTerm, Page
+from tests.helpers import change_url, page_form
 
 pytestmark = pytest.mark.django_db
 
 
-def change_url(obj):
-    return f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
-
-
-def page_form(page, **changes):
-    """The admin form's data for ``page`` as it is, with ``changes``."""
-    radiation = {True: "true", False: "false", None: "unknown"}[page.ionising_radiation]
-    data = {
-        "title": page.title, "slug": page.slug, "kind": page.kind, "summary": page.summary, "order": page.order,
-        "body": page.body, "caption": page.caption, "duration": page.duration, "ionising_radiation": radiation,
-        "dose_band": page.dose_band, "dose": page.dose, "sedation": page.sedation, "usual_stay": page.usual_stay,
-        "review_status": page.review_status,
-    }  # fmt: skip
-    if page.sedation_aftercare:
-        data["sedation_aftercare"] = "on"
-    for name in ("sources", "related", "dose_source", "preparation", "warning_signs", "risks"):
-        data[name] = json.dumps(getattr(page, name))
-    data.update(changes)
-    return data
-
-
-def test_an_editors_change_shows_on_the_public_page_at_once(client, editor):
+def test_an_editors_published_change_shows_on_the_public_page_at_once(client, editor):
     page = Page.objects.get(slug="what-to-expect")
     client.get(page.get_absolute_url())  # now cached, if caching is on
     client.force_login(editor)
-    response = client.post(change_url(page), page_form(page, body=page.body + "\n\n## Parking\n\nThere is a car park."))
+    body = page.body + "\n\n## Parking\n\nThere is a car park."
+    response = client.post(change_url(page), page_form(page, body=body, _publish="Save and publish"))
     assert response.status_code == 302
     client.logout()
     html = client.get(page.get_absolute_url()).content.decode()
@@ -95,38 +77,13 @@ def test_editing_an_faq_returns_the_approved_faq_page_to_draft(reviewer):
     assert Page.objects.get(slug="faqs").review_status == DRAFT
 
 
-def test_a_new_glossary_term_links_on_pages_straight_away(client):
-    GlossaryTerm.objects.create(term="Car park", slug="car-park", definition="A place to leave your car.")
+def test_a_new_glossary_term_links_on_pages_straight_away(client, editor):
+    term = GlossaryTerm(term="Car park", slug="car-park", definition="A place to leave your car.")
+    publishing.create(term, editor)
     page = Page.objects.get(slug="what-to-expect")
     page.body += "\n\nThere is a car park nearby."
-    page.save()
+    publishing.publish(page, editor)
     assert 'href="/glossary/#car-park"' in client.get(page.get_absolute_url()).content.decode()
-
-
-def test_every_admin_save_keeps_a_revision_that_can_be_compared_and_restored(client, editor, reviewer):
-    from radiology_guide.guide.models import Revision
-
-    page = Page.objects.get(slug="what-to-expect")
-    original_body = page.body
-    client.force_login(editor)
-    client.post(change_url(page), page_form(page, body=original_body + "\n\nFirst edit."))
-    page.refresh_from_db()
-    client.post(change_url(page), page_form(page, body=original_body + "\n\nSecond edit."))
-    revisions = list(Revision.objects.filter(model="page", object_id=page.pk))
-    assert [r.saved_by for r in revisions] == [editor, editor]
-    first = revisions[-1]
-    assert first.fields["body"].endswith("First edit.")
-
-    html = client.get(f"/admin/guide/revision/{first.pk}/change/").content.decode()
-    assert "-First edit." in html and "+Second edit." in html
-
-    page.refresh_from_db()
-    page.approve(reviewer)
-    client.post("/admin/guide/revision/", {"action": "restore", "_selected_action": [first.pk]})
-    page.refresh_from_db()
-    assert page.body.endswith("First edit.")
-    assert page.review_status == DRAFT  # restored words need a fresh review
-    assert "First edit." in client.get(page.get_absolute_url()).content.decode()
 
 
 def test_clinic_staff_cannot_read_content_revisions(client, clinic_staff):
@@ -152,7 +109,7 @@ def test_changing_anything_a_patient_sees_returns_an_approved_page_to_draft(clie
     page = Page.objects.get(slug="ct-scan")
     page.approve(reviewer)
     client.force_login(reviewer)
-    response = client.post(change_url(page), page_form(page, **change))
+    response = client.post(change_url(page), page_form(page, **change, _publish="Save and publish"))
     assert response.status_code == 302, response.content.decode()[:3000]
     page.refresh_from_db()
     assert page.review_status == DRAFT
@@ -215,7 +172,8 @@ def test_admin_accepts_http_and_https_sources_of_specific_pages(client, editor):
         {"name": "An older leaflet", "url": "http://example.org/leaflets/mri.pdf"},
     ]
     client.force_login(editor)
-    assert client.post(change_url(page), page_form(page, sources=json.dumps(sources))).status_code == 302
+    data = page_form(page, sources=json.dumps(sources), _publish="Save and publish")
+    assert client.post(change_url(page), data).status_code == 302
     html = client.get(page.get_absolute_url()).content.decode()
     assert '<a href="http://example.org/leaflets/mri.pdf">An older leaflet</a>' in html
 

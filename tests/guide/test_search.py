@@ -3,6 +3,7 @@ comes first, on SQLite (FTS5) and on PostgreSQL (full-text search) alike."""
 
 import pytest
 
+from radiology_guide.guide import publishing
 from radiology_guide.guide.models import FAQ, Page
 from radiology_guide.guide.search import search
 
@@ -73,18 +74,19 @@ def test_every_page_has_a_search_box(client):
         assert 'action="/search/"' in client.get(path).content.decode()
 
 
-def test_index_stays_current_when_content_is_saved_in_admin():
-    FAQ.objects.create(
+def test_index_stays_current_when_content_is_published():
+    faq = FAQ(
         group="Getting ready",
         question="Can I bring my guide dog?",
         anchor="guide-dog",
         answer="Yes, guide dogs are welcome.",
         order=99,
     )
+    publishing.create(faq, None)
     assert search("guide dog")[0].url == "/faqs/#guide-dog"
     page = Page.objects.get(slug="mammogram")
     page.title = "Breast X-ray (mammogram)"
-    page.save()
+    publishing.publish(page, None)
     assert search("breast x-ray")[0].title == "Breast X-ray (mammogram)"
-    page.delete()
+    publishing.delete([page])
     assert all(result.url != "/procedures/mammogram/" for result in search("mammogram"))
