@@ -25,8 +25,10 @@ class ContentType:
     #: Search entries for one object ([] for none); search kinds it owns.
     search_entries: object = None
     search_kinds: tuple[str, ...] = ()
-    #: A change renders every other object again (glossary links).
+    #: A change renders other objects again (glossary terms: their links).
     relinks_everything: bool = False
+    #: Markdown fields where glossary terms are linked (render() with a linker).
+    linked_fields: tuple[str, ...] = ()
 
     @property
     def name(self):
@@ -55,7 +57,16 @@ CONTENT_TYPES = (
         relinks_everything=True,
     ),
     ContentType(ComparisonRow, "row", "feature", "comparison row", ("diagnostic_html", "interventional_html")),
-    ContentType(FAQ, "faq", "anchor", "FAQ", ("answer_html",), lambda faq: [search.entry_for_faq(faq)], ("faq",)),
+    ContentType(
+        FAQ,
+        "faq",
+        "anchor",
+        "FAQ",
+        ("answer_html",),
+        lambda faq: [search.entry_for_faq(faq)],
+        ("faq",),
+        linked_fields=("answer",),
+    ),
     ContentType(
         Page,
         "page",
@@ -64,6 +75,7 @@ CONTENT_TYPES = (
         ("body_html", "toc"),
         search.entries_for_page,
         tuple(choice for choice, _ in Page.Kind.choices),
+        linked_fields=("body",),
     ),
 )
 

@@ -134,15 +134,19 @@ def render_main(page, sections=None, by_slug=None, clinic=None):
     return render_to_string(TEMPLATES[page.kind], context).strip()
 
 
-def prerender_all(clinic=None):
-    """Render every guide page's main_html again; returns how many changed.
-    Three queries and one bulk update, however many pages there are.
-    ``clinic``: the clinic's details just saved (the cached copy is older)."""
+def prerender_all(clinic=None, only=None):
+    """Render every guide page's main_html again (or those whose pk is in
+    ``only``); returns how many changed. Three queries and one bulk update,
+    however many pages there are. ``clinic``: the clinic's details just saved
+    (the cached copy is older)."""
     sections = list(Page.objects.sections().values_list("slug", "title"))
     by_slug = {page.slug: page for page in Page.objects.only(*LINK_FIELDS)}
     stale = []
     clinic = clinic or ClinicDetails.load()
-    for page in Page.objects.filter(kind__in=KINDS):
+    pages = Page.objects.filter(kind__in=KINDS)
+    if only is not None:
+        pages = pages.filter(pk__in=only)
+    for page in pages:
         html = render_main(page, sections, by_slug, clinic)
         if html != page.main_html:
             page.main_html = html

@@ -28,7 +28,15 @@ from django.utils import timezone
 
 from radiology_guide.core.cache import bump_content_version
 from radiology_guide.guide import content_types, prerender
-from radiology_guide.guide.models import APPROVED, Draft, Page, Revision, SearchEntry, glossary_linker
+from radiology_guide.guide.models import (
+    APPROVED,
+    LINK_FIELDS,
+    Draft,
+    Page,
+    Revision,
+    SearchEntry,
+    glossary_linker,
+)
 
 PUBLISH_PERMISSION = "guide.publish_content"
 APPROVE_PERMISSION = "guide.approve_page"
@@ -49,16 +57,20 @@ def retire_cached_pages():
     transaction.on_commit(bump_content_version)
 
 
-def rerender_all() -> int:
+def rerender_all(fresh=()) -> int:
     """Render all stored HTML again, writing only what changed; returns how
     many objects changed. Needed after the glossary changes (links on other
-    pages) and after an upgrade that changes how Markdown is rendered."""
+    pages) and after an upgrade that changes how Markdown is rendered.
+    ``fresh``: objects just rendered with the current glossary (skipped)."""
     linker = glossary_linker()
     changed = 0
+    skip = {(type(obj), obj.pk) for obj in fresh}
     for content_type in content_types.CONTENT_TYPES:
         fields = list(content_type.html_fields)
         stale = []
         for obj in content_type.model.objects.all():
+            if (content_type.model, obj.pk) in skip:
+                continue
             before = [getattr(obj, name) for name in fields]
             obj.render(linker)
             if [getattr(obj, name) for name in fields] != before:
@@ -93,15 +105,56 @@ def _update_search(saved, deleted):
     )
 
 
+def relink(terms):
+    """Render again only what links, or could now link, to ``terms`` (glossary
+    terms saved or deleted; each with its ``_live`` copy from before, if any);
+    then the guide pages whose body changed. Returns the pages re-rendered."""
+    linker = glossary_linker()
+    slugs, words = set(), set()
+    for term in terms:
+        for version in (term, getattr(term, "_live", None)):
+            if version is not None:
+                slugs.add(version.slug)
+                words.update(word.lower() for word in version.words())
+    links = tuple(f'/glossary/#{slug}"' for slug in slugs)
+    rendered_pages = []
+    for content_type in content_types.CONTENT_TYPES:
+        if not content_type.linked_fields:
+            continue
+        fields = list(content_type.html_fields)
+        stale = []
+        for obj in content_type.model.objects.all():
+            html = "".join(str(getattr(obj, name)) for name in fields)
+            text = " ".join(getattr(obj, name) for name in content_type.linked_fields).lower()
+            if any(link in html for link in links) or any(word in text for word in words):
+                before = [getattr(obj, name) for name in fields]
+                obj.render(linker)
+                if [getattr(obj, name) for name in fields] != before:
+                    stale.append(obj)
+        content_type.model.objects.bulk_update(stale, fields)
+        rendered_pages += [obj.pk for obj in stale if isinstance(obj, Page)]
+    return rendered_pages
+
+
+def _links_changed(page):
+    """Whether other pages name ``page`` differently now (title, order...)."""
+    live = getattr(page, "_live", None)
+    return live is None or any(getattr(live, name) != getattr(page, name) for name in (*LINK_FIELDS, "order"))
+
+
 def after_change(saved=(), deleted=()):
-    """What follows from ``saved`` and ``deleted`` objects reaching patients."""
+    """What follows from ``saved`` and ``deleted`` objects reaching patients:
+    only the HTML that can show them is rendered again."""
     changed = [*saved, *deleted]
     if not changed:
         return
-    if any(content_types.of(obj).relinks_everything for obj in changed):
-        rerender_all()
-    elif any(isinstance(obj, Page) for obj in changed):
-        prerender.prerender_all()
+    pages = [obj for obj in changed if isinstance(obj, Page)]
+    terms = [obj for obj in changed if content_types.of(obj).relinks_everything]
+    relinked = relink(terms) if terms else []
+    if any(page in deleted or _links_changed(page) for page in pages):
+        prerender.prerender_all()  # previous/next and related links name them
+    elif pages or relinked:
+        prerender.prerender_all(only={page.pk for page in pages} | set(relinked))
     _update_search(saved, deleted)
     retire_cached_pages()
 
@@ -213,6 +266,7 @@ def publish(obj, user, note="", draft=None):
     """Make ``obj`` as it is now (its draft, or an edit) what patients see.
     The caller has checked ``check_can_publish``."""
     approving = settings.PUBLISH_REQUIRES_APPROVAL
+    obj._live = type(obj).objects.filter(pk=obj.pk).first()  # what other pages' links say now
     parent_was_approved = False
     if not isinstance(obj, Page):
         parent_was_approved = Page.objects.filter(slug=obj.PARENT_SLUG, review_status=APPROVED).exists()

@@ -70,7 +70,7 @@ def sync_content(root: Path, force=False) -> SyncReport:
         publishing.record(loaded, Revision.Action.SYNCED, note="Loaded from the content files")
         # Glossary links on pages that did not change themselves, and any
         # change in how this version of the code renders Markdown.
-        report.rerendered = publishing.rerender_all()
+        report.rerendered = publishing.rerender_all(fresh=loaded)
         if report.changes or not SearchEntry.objects.exists():
             publishing.rebuild_search_index()
         if report.changes or report.rerendered:
