@@ -50,14 +50,26 @@ def _procedures_context(chosen):
     }
 
 
+def _with_children(name, model):
+    def context(page, replace):
+        """A page made of rows, FAQs or terms was last updated when any of them was."""
+        children = _listed(model, replace)
+        return {name: children, "last_updated": max([page.updated_at, *(child.updated_at for child in children)])}
+
+    return context
+
+
 #: Site pages with a template of their own, and what else it shows.
 SITE_PAGES = {
-    "home": ("guide/home.html", lambda replace: {"sections": Page.objects.sections().only(*LINK_FIELDS)}),
-    "procedures": ("guide/procedures.html", lambda replace: _procedures_context(dict.fromkeys(PROCEDURE_FILTERS, ""))),
-    "compare": ("guide/compare.html", lambda replace: {"rows": _listed(ComparisonRow, replace)}),
-    "faqs": ("guide/faqs.html", lambda replace: {"faqs": _listed(FAQ, replace)}),
-    "glossary": ("guide/glossary.html", lambda replace: {"terms": _listed(GlossaryTerm, replace)}),
-    "visiting": ("guide/visiting.html", lambda replace: {}),
+    "home": ("guide/home.html", lambda page, replace: {"sections": Page.objects.sections().only(*LINK_FIELDS)}),
+    "procedures": (
+        "guide/procedures.html",
+        lambda page, replace: _procedures_context(dict.fromkeys(PROCEDURE_FILTERS, "")),
+    ),
+    "compare": ("guide/compare.html", _with_children("rows", ComparisonRow)),
+    "faqs": ("guide/faqs.html", _with_children("faqs", FAQ)),
+    "glossary": ("guide/glossary.html", _with_children("terms", GlossaryTerm)),
+    "visiting": ("guide/visiting.html", lambda page, replace: {}),
 }
 
 
@@ -66,8 +78,8 @@ def page_template_and_context(page, replace=None):
     ``replace``: a draft shown in place of its live row (previews)."""
     if page.kind != Page.Kind.PAGE:
         return "guide/guide_page.html", {"page": page, "main_html": prerender.main_html(page)}
-    template, extra = SITE_PAGES.get(page.slug, ("guide/site_page.html", lambda replace: {}))
-    return template, {"page": page, **extra(replace)}
+    template, extra = SITE_PAGES.get(page.slug, ("guide/site_page.html", lambda page, replace: {}))
+    return template, {"page": page, **extra(page, replace)}
 
 
 def _show_site_page(request, slug):
