@@ -21,3 +21,10 @@ def enqueue_publish_due(when):
         publish_due_drafts.using(run_after=when).enqueue()
     # Django's immediate backend (tests) cannot run a task later: the tests
     # call publish_due_drafts themselves once the time has come.
+
+
+@task
+def send_review_reminders():
+    """Email the content editors what is waiting (drafts, reviews due in 30
+    days, overdue reviews). Returns how many people were sent it."""
+    return publishing.send_review_reminders()

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from radiology_guide.guide import publishing
 from radiology_guide.guide.models import FAQ, GlossaryTerm, Page
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +167,6 @@ def test_editing_one_faq_updates_the_faq_pages_last_updated_date(client):
     assert f"{long_ago.day} {long_ago:%B %Y}" in client.get("/faqs/").content.decode()
     faq = FAQ.objects.first()
     faq.answer += " Ask us if you are not sure."
-    faq.save()
+    publishing.publish(faq, None)
     today = timezone.localdate()
     assert f"Last updated</dt><dd>{today.day} {today:%B %Y}" in client.get("/faqs/").content.decode()

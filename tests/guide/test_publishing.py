@@ -246,3 +246,37 @@ def test_clinic_staff_cannot_preview_or_restore(client, clinic_staff, page):
     first = Revision.objects.filter(model="page", object_id=page.pk).first()
     assert client.post(f"/admin/guide/revision/{first.pk}/restore/").status_code == 403
     assert Permission.objects.filter(codename="publish_content").exists()
+
+
+# What is waiting: the admin home panel and the daily email
+
+
+def test_the_admin_home_lists_drafts_and_pages_due_or_overdue_for_review(client, editor, page):
+    today = timezone.localdate()
+    Page.objects.filter(slug="ct-scan").update(next_review_due=today + datetime.timedelta(days=10))
+    Page.objects.filter(slug="tips").update(next_review_due=today - datetime.timedelta(days=1))
+    client.force_login(editor)
+    client.post(change_url(page), edited(page, change_note="Added parking"))
+    html = client.get("/admin/").content.decode()
+    drafts, due, overdue = (
+        html.split('id="waiting-drafts"')[1].split('id="waiting-due"')[0],
+        html.split('id="waiting-due"')[1].split('id="waiting-overdue"')[0],
+        html.split('id="waiting-overdue"')[1].split("</div>")[0],
+    )
+    assert page.title in drafts and "Added parking" in drafts
+    assert "CT scan" in due and "TIPS" not in due
+    assert "TIPS" in overdue and "CT scan" not in overdue
+
+
+def test_the_daily_reminder_emails_content_editors_what_is_waiting(editor, clinic_staff, page, mailoutbox):
+    from radiology_guide.guide.tasks import send_review_reminders
+
+    Page.objects.filter(slug="tips").update(next_review_due=timezone.localdate() - datetime.timedelta(days=1))
+    draft_page = publishing.with_draft(Page.objects.get(pk=page.pk))
+    draft_page.body += "\n\nA draft."
+    publishing.save_draft(draft_page, editor, "Added a sentence")
+    assert send_review_reminders.enqueue().return_value == 1
+    [message] = mailoutbox
+    assert message.to == ["editor@example.com"]  # not clinic staff
+    tips = Page.objects.get(slug="tips")
+    assert f"- {page.title} (saved" in message.body and f"- {tips.title} (was due" in message.body
