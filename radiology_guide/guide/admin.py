@@ -75,6 +75,15 @@ class ContentForm(forms.ModelForm):
         help_text="Optional: publish this draft automatically at this time (needs the publish permission).",
     )
 
+    def clean(self):
+        # Browsers send a textarea's lines ending in CR LF; the files (and so
+        # every comparison with them) use LF.
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = value.replace("\r\n", "\n")
+        return cleaned
+
     def clean_publish_at(self):
         when = self.cleaned_data.get("publish_at")
         if when is not None and when <= timezone.now():

@@ -2,8 +2,6 @@
 do not see, the preview shows it in the site's own style, publishing shows it
 on the next request, and the revision list puts the original words back."""
 
-import re
-
 import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
@@ -37,6 +35,7 @@ def test_editor_drafts_previews_publishes_and_restores_a_page(site, new_context,
     admin.get_by_role("button", name="Save draft").click()
     expect(admin.get_by_text("Draft saved. Patients still see the published version")).to_be_visible()
     expect(admin.get_by_text("Unpublished changes.")).to_be_visible()
+    assert axe_violations(admin) == []
 
     # Patients still see the published page.
     patient.reload()
@@ -64,11 +63,15 @@ def test_editor_drafts_previews_publishes_and_restores_a_page(site, new_context,
         has_text="Loaded from the content files"
     ).get_by_role("link").click()
     expect(admin.locator(".word-diff del, .word-diff ins").first).to_be_attached()
+    assert axe_violations(admin) == []
     admin.get_by_role("button", name="Restore these words as a new draft").click()
-    expect(admin.get_by_text(re.compile("Restored as a draft"))).to_be_visible()
+    expect(admin.get_by_text("Restored as a draft. Patients see it only once it is published")).to_be_visible()
     patient.reload()
     expect(patient.get_by_text(NEW_WORDS)).to_be_visible()  # not yet published
     admin.get_by_role("button", name="Save and publish").click()
     patient.reload()
     expect(patient.get_by_text(NEW_WORDS)).to_have_count(0)
     assert Page.objects.get(pk=live.pk).body == live.body
+    admin.goto(f"{site}/admin/")
+    expect(admin.get_by_role("heading", name="Drafts waiting to publish (0)")).to_be_visible()
+    assert axe_violations(admin) == []
