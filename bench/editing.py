@@ -100,8 +100,9 @@ def run(content):
     }  # fmt: skip
     import json
 
-    for name in ("sources", "related", "dose_source", "preparation", "warning_signs", "risks"):
+    for name in ("sources", "dose_source", "preparation", "warning_signs", "risks"):
         form[name] = json.dumps(getattr(page, name))
+    form["related_pages"] = list(Page.objects.filter(slug__in=page.related).values_list("pk", flat=True))
     form |= {"duration": "", "ionising_radiation": "unknown", "dose_band": "", "dose": "", "sedation": ""}
     form |= {"usual_stay": ""}
     client.get(url)  # warm up: templates, the admin's first request

@@ -34,7 +34,11 @@ def change_url(obj):
 
 
 def page_form(page, **changes):
-    """The admin form's data for ``page`` as it is, with ``changes``."""
+    """The admin form's data for ``page`` as it is, with ``changes``.
+    ``sources`` and ``related`` may be given as JSON (a list of sources, a
+    list of slugs): they are sent as the form's rows and chosen pages."""
+    from radiology_guide.guide.models import Page
+
     radiation = {True: "true", False: "false", None: "unknown"}[page.ionising_radiation]
     data = {
         "title": page.title, "slug": page.slug, "kind": page.kind, "summary": page.summary, "order": page.order,
@@ -44,7 +48,13 @@ def page_form(page, **changes):
     }  # fmt: skip
     if page.sedation_aftercare:
         data["sedation_aftercare"] = "on"
-    for name in ("sources", "related", "dose_source", "preparation", "warning_signs", "risks"):
+    for name in ("dose_source", "preparation", "warning_signs", "risks"):
         data[name] = json.dumps(getattr(page, name))
+    sources = json.loads(changes.pop("sources", "null")) or page.sources
+    data["sources-name"] = [source["name"] for source in sources]
+    data["sources-url"] = [source["url"] for source in sources]
+    related = json.loads(changes.pop("related", "null")) or page.related
+    by_slug = dict(Page.objects.filter(slug__in=related).values_list("slug", "pk"))
+    data["related_pages"] = [by_slug[slug] for slug in related if slug in by_slug]
     data.update(changes)
     return data

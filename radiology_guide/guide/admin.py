@@ -11,17 +11,18 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.admin.widgets import AdminSplitDateTime, FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from radiology_guide.guide import content_types, preview, publishing
+from radiology_guide.guide import content_types, preview, publishing, readability, safety
 from radiology_guide.guide.models import APPROVED, FAQ, ComparisonRow, Draft, GlossaryTerm, Page, Revision
 
 
@@ -91,9 +92,94 @@ class ContentForm(forms.ModelForm):
         return when
 
 
+class SourceRows(forms.Widget):
+    """Sources as rows of name and web address, with empty rows to add more
+    (clear both boxes to remove one). Plain inputs: no JavaScript needed."""
+
+    template_name = "admin/guide/widgets/source_rows.html"
+    EMPTY_ROWS = 3
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = []
+        return list(value or [])
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        rows = [source for source in self.format_value(value) if isinstance(source, dict)]
+        rows += [{"name": "", "url": ""}] * self.EMPTY_ROWS
+        context["rows"] = [(number, row.get("name", ""), row.get("url", "")) for number, row in enumerate(rows, 1)]
+        return context
+
+    def _render(self, template_name, context, renderer=None):
+        # The project's templates folder, which the default form renderer does not search.
+        return mark_safe(render_to_string(template_name, context))  # noqa: S308 - an autoescaped template
+
+    def value_from_datadict(self, data, files, name):
+        if f"{name}-name" not in data:
+            return data.get(name)  # the JSON text itself (older forms, scripts)
+        pairs = zip(data.getlist(f"{name}-name"), data.getlist(f"{name}-url"), strict=False)
+        return [{"name": text.strip(), "url": url.strip()} for text, url in pairs if text.strip() or url.strip()]
+
+    def value_omitted_from_data(self, data, files, name):
+        return f"{name}-name" not in data and name not in data
+
+
+class SourcesField(forms.JSONField):
+    widget = SourceRows
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        return data if isinstance(data, list) else super().bound_data(data, initial)
+
+    def validate(self, value):
+        super().validate(value)
+        for source in value or []:
+            if not source.get("name") or not source.get("url"):
+                raise forms.ValidationError("Give each source both a name and a web address.")
+        # https only from the form (issue 14); the model still refuses anything
+        # that is not a web address, whatever saves it.
+        problems = safety.sources_problems(value or [], schemes=("https",))
+        if problems:
+            raise forms.ValidationError(problems[0][1])
+
+
 class PageForm(ContentForm):
+    related_pages = forms.ModelMultipleChoiceField(
+        label="Related pages",
+        queryset=Page.objects.exclude(kind=Page.Kind.PAGE).order_by("title"),
+        required=False,
+        widget=FilteredSelectMultiple("related pages", is_stacked=False),
+        help_text="Shown under 'Related pages', in the order chosen here.",
+    )
+
     class Meta:
         widgets = {"body": forms.Textarea(attrs={"rows": 30, "cols": 80, "class": "body-editor"})}
+        field_classes = {"sources": SourcesField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "related_pages" in self.fields:
+            related = self.instance.related or []
+            chosen = {page.slug: page.pk for page in Page.objects.filter(slug__in=related)}
+            self.initial["related_pages"] = [chosen[slug] for slug in related if slug in chosen]
+
+    def clean(self):
+        cleaned = super().clean()
+        # Site pages have no related pages, and their form does not show the box.
+        shows_related = self.instance.pk is None or self.instance.kind != Page.Kind.PAGE
+        if shows_related and "related_pages" in cleaned:
+            kept = [slug for slug in self.instance.related or [] if slug in {p.slug for p in cleaned["related_pages"]}]
+            added = [page.slug for page in cleaned["related_pages"] if page.slug not in kept]
+            self.instance.related = kept + added
+        return cleaned
 
 
 PUBLISHING_FIELDSET = ("Saving", {"fields": ["change_note", "publish_at"]})
@@ -245,11 +331,11 @@ class PageAdmin(ContentAdmin):
     list_filter = ["kind", "review_status", UnpublishedFilter, ReviewOverdueFilter]
     search_fields = ["title", "summary", "body", "slug"]
     ordering = ["kind", "order", "title"]
-    readonly_fields = ["review_record", "rendered_preview", "updated_at"]
+    readonly_fields = ["review_record", "reading_age", "rendered_preview", "updated_at"]
     actions = ["approve_pages"]
     preview_field = "body_html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "summary", "order", "body", "rendered_preview"]}),
+        (None, {"fields": ["title", "slug", "kind", "summary", "order", "body", "reading_age", "rendered_preview"]}),
         ("Comparison table", {"fields": ["caption"], "classes": ["collapse"]}),
         (
             "Scan or procedure facts",
@@ -264,10 +350,41 @@ class PageAdmin(ContentAdmin):
             "Scan or procedure safety (content/README.md has the format)",
             {"fields": ["preparation", "warning_signs", "risks"]},
         ),
-        ("Sources and links", {"fields": ["sources", "related"]}),
+        ("Sources and links", {"fields": ["sources", "related_pages"]}),
         ("Clinical review", {"fields": ["review_record"]}),
         PUBLISHING_FIELDSET,
     ]  # fmt: skip
+    #: Fieldsets shown only for some pages: scan and procedure facts and safety,
+    #: the comparison table's caption.
+    SCAN_AND_PROCEDURE_ONLY = ("Scan or procedure facts", "Scan or procedure safety (content/README.md has the format)")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.kind not in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
+            fieldsets = [fs for fs in fieldsets if fs[0] not in self.SCAN_AND_PROCEDURE_ONLY]
+        if obj is not None and obj.slug != "compare":
+            fieldsets = [fs for fs in fieldsets if fs[0] != "Comparison table"]
+        if obj is not None and obj.kind == Page.Kind.PAGE:
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f != "related_pages"]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    @admin.display(description="Reading age (as saved)")
+    def reading_age(self, page):
+        if not page.pk or not page.body_html:
+            return "Save to see the reading age."
+        grade, smog = readability.html_scores(page.body_html)
+        verdict = (
+            "within the standard"
+            if grade <= readability.MAX_GRADE and smog <= readability.MAX_SMOG
+            else "above the standard: use shorter sentences and shorter words"
+        )
+        return (
+            f"Flesch-Kincaid grade {grade:.1f} (at most {readability.MAX_GRADE:g}), "
+            f"SMOG {smog:.1f} (at most {readability.MAX_SMOG:g}): {verdict}."
+        )
 
     @admin.display(description="Clinical review")
     def review_record(self, page):

@@ -150,10 +150,12 @@ def test_saving_an_approved_page_unchanged_keeps_the_approval(client, reviewer):
 
 
 # Issue 12 item 6 and issue 13: sources are web addresses of specific pages.
+# In admin, sources are rows of name and address, https only (issue 14).
 BAD_SOURCES = [
-    ("javascript", "javascript:alert(document.cookie)", "must start with https:// or http://"),
-    ("data", "data:text/html;base64,PHNjcmlwdD4=", "must start with https:// or http://"),
-    ("no scheme", "www.nhs.uk/conditions/", "must start with https:// or http://"),
+    ("javascript", "javascript:alert(document.cookie)", "must start with https://"),
+    ("data", "data:text/html;base64,PHNjcmlwdD4=", "must start with https://"),
+    ("no scheme", "www.nhs.uk/conditions/", "must start with https://"),
+    ("plain http", "http://example.org/leaflets/mri.pdf", "must start with https://"),
     ("home page", "https://www.nhs.uk/", "is a home page"),
     ("bare domain", "https://www.nhs.uk", "is a home page"),
 ]
@@ -170,17 +172,49 @@ def test_admin_refuses_a_source_that_is_not_a_specific_web_page(client, editor, 
     assert all(source["url"] != url for source in page.sources)
 
 
-def test_admin_accepts_http_and_https_sources_of_specific_pages(client, editor):
+def test_an_editor_adds_a_source_in_an_empty_row_and_patients_see_the_link(client, editor):
     page = Page.objects.get(slug="what-to-expect")
-    sources = [
-        {"name": "NHS website, MRI scan", "url": "https://www.nhs.uk/tests-and-treatments/mri-scan/"},
-        {"name": "An older leaflet", "url": "http://example.org/leaflets/mri.pdf"},
-    ]
     client.force_login(editor)
-    data = page_form(page, sources=json.dumps(sources), _publish="Save and publish")
+    form = client.get(change_url(page)).content.decode()
+    assert form.count('name="sources-url"') == len(page.sources) + 3  # the sources, and 3 empty rows
+    data = page_form(page, _publish="Save and publish")
+    data["sources-name"] += ["NHS website, MRI scan", ""]
+    data["sources-url"] += ["https://www.nhs.uk/tests-and-treatments/mri-scan/", ""]
     assert client.post(change_url(page), data).status_code == 302
     html = client.get(page.get_absolute_url()).content.decode()
-    assert '<a href="http://example.org/leaflets/mri.pdf">An older leaflet</a>' in html
+    assert '<a href="https://www.nhs.uk/tests-and-treatments/mri-scan/">NHS website, MRI scan</a>' in html
+
+
+def test_a_source_with_a_name_but_no_address_is_refused(client, editor):
+    page = Page.objects.get(slug="what-to-expect")
+    client.force_login(editor)
+    data = page_form(page)
+    data["sources-name"] += ["A leaflet"]
+    data["sources-url"] += [""]
+    assert "Give each source both a name and a web address." in client.post(change_url(page), data).content.decode()
+
+
+def test_related_pages_are_chosen_from_a_list_and_keep_their_order(client, editor):
+    page = Page.objects.get(slug="ct-scan")
+    client.force_login(editor)
+    form = client.get(change_url(page)).content.decode()
+    assert 'name="related_pages"' in form and 'class="selectfilter"' in form
+    extra = Page.objects.filter(kind="procedure").exclude(slug__in=page.related).first()
+    data = page_form(page, related=json.dumps([*page.related, extra.slug]), _publish="Save and publish")
+    client.post(change_url(page), data)
+    page.refresh_from_db()
+    assert page.related[-1] == extra.slug and len(page.related) == len(set(page.related))
+    assert f'<a href="/procedures/{extra.slug}/">' in client.get("/procedures/ct-scan/").content.decode()
+
+
+def test_scan_facts_are_only_on_scan_and_procedure_forms_and_the_body_has_room(client, editor):
+    client.force_login(editor)
+    section = client.get(change_url(Page.objects.get(slug="what-to-expect"))).content.decode()
+    scan = client.get(change_url(Page.objects.get(slug="ct-scan"))).content.decode()
+    assert "Scan or procedure facts" not in section and 'name="dose_band"' not in section
+    assert "Scan or procedure facts" in scan and 'name="dose_band"' in scan
+    assert 'rows="30"' in section and 'class="body-editor' in section
+    assert "Flesch-Kincaid grade" in section and "SMOG" in section
 
 
 def test_a_javascript_source_stored_anyhow_is_never_rendered_as_a_link(client):
