@@ -96,7 +96,9 @@ def _update_search(saved, deleted):
     for obj in [*saved, *deleted]:
         content_type = content_types.of(obj)
         if content_type.search_kinds:
-            SearchEntry.objects.filter(kind__in=content_type.search_kinds, key=content_type.key(obj)).delete()
+            # Under its key now, and before (a renamed slug), if it was live.
+            keys = {content_type.key(version) for version in (obj, getattr(obj, "_live", None)) if version}
+            SearchEntry.objects.filter(kind__in=content_type.search_kinds, key__in=keys).delete()
     SearchEntry.objects.bulk_create(
         entry
         for obj in saved

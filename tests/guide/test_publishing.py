@@ -280,3 +280,20 @@ def test_the_daily_reminder_emails_content_editors_what_is_waiting(editor, clini
     assert message.to == ["editor@example.com"]  # not clinic staff
     tips = Page.objects.get(slug="tips")
     assert f"- {page.title} (saved" in message.body and f"- {tips.title} (was due" in message.body
+
+
+def test_exporting_published_edits_keeps_a_revision_and_never_writes_a_draft(editor, page, tmp_path):
+    from radiology_guide.guide.sync import export_content
+
+    root = tmp_path / "content"
+    shutil.copytree(settings.CONTENT_DIR, root)
+    page.body += "\n\nA published edit."
+    publishing.publish(page, editor)
+    drafted = publishing.with_draft(Page.objects.get(slug="ct-scan"))
+    drafted.body += "\n\nAn unpublished draft."
+    publishing.save_draft(drafted, editor)
+    export_content(root)
+    text = next(root.glob("sections/*-what-to-expect.md")).read_text()
+    assert "A published edit." in text
+    assert "An unpublished draft." not in (root / "procedures" / "ct-scan.md").read_text()
+    assert Revision.objects.filter(model="page", object_id=page.pk, action="exported").exists()

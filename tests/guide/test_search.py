@@ -105,3 +105,11 @@ def test_index_stays_current_when_content_is_published():
     assert search("breast x-ray")[0].title == "Breast X-ray (mammogram)"
     publishing.delete([page])
     assert all(result.url != "/procedures/mammogram/" for result in search("mammogram"))
+
+
+def test_a_renamed_page_is_found_only_at_its_new_address():
+    page = Page.objects.get(slug="mammogram")
+    page.slug = "breast-x-ray"
+    publishing.publish(page, None)
+    urls = [result.url for result in search("mammogram")]
+    assert "/procedures/breast-x-ray/" in urls and "/procedures/mammogram/" not in urls
