@@ -212,7 +212,9 @@ class ContentAdmin(admin.ModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         # The form shows the draft, so an editor carries on where they left off.
         obj = super().get_object(request, object_id, from_field)
-        return publishing.with_draft(obj) if obj is not None else None
+        if obj is None:
+            return None
+        return publishing.with_draft(obj, render=request.method != "POST")
 
     def has_add_permission(self, request):
         # A new object is live at once: only a publisher may add one.
@@ -288,7 +290,8 @@ class ContentAdmin(admin.ModelAdmin):
         return fieldsets
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
+        # Only its id and address are needed here: no draft, no rendering.
+        obj = self.model.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         extra = {}
         if obj is not None:
             extra = {

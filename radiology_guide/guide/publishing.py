@@ -203,12 +203,14 @@ def apply_fields(obj, fields):
     return obj
 
 
-def with_draft(obj):
-    """``obj`` showing its draft, if it has one (unsaved), and rendered."""
+def with_draft(obj, render=True):
+    """``obj`` showing its draft, if it has one (unsaved), and rendered
+    (unless ``render`` is false: a form about to be saved needs no HTML)."""
     draft = draft_of(obj)
     if draft is not None:
         apply_fields(obj, draft.fields)
-        obj.render(glossary_linker())
+        if render:
+            obj.render(glossary_linker())
     return obj
 
 
