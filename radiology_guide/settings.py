@@ -271,5 +271,9 @@ LOGGING = {
     },
 }
 CLINICAL_REVIEWER_ROLE = env("CLINICAL_REVIEWER_ROLE", "Consultant radiologist, Rinebraska")
+# On, publishing a draft also records clinical approval: only a clinician with
+# the approval permission can publish, and never their own last edit
+# (docs/editing.md). Recommended for a clinic.
+PUBLISH_REQUIRES_APPROVAL = env_bool("PUBLISH_REQUIRES_APPROVAL")
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 BACKUP_DIR = Path(env("BACKUP_DIR", str(VAR_DIR / "backups")))

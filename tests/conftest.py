@@ -114,5 +114,7 @@ def staff_groups(django_db_blocker):
     from django.apps import apps
 
     migration = importlib.import_module("radiology_guide.enquiries.migrations.0002_groups")
+    publishing = importlib.import_module("radiology_guide.guide.migrations.0007_drafts_and_revision_notes")
     with django_db_blocker.unblock():
         migration.create_groups(apps, None)
+        publishing.editors_may_publish(apps, None)

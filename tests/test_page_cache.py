@@ -15,6 +15,7 @@ from django.test import RequestFactory, override_settings
 
 from radiology_guide.config import cache_from_url
 from radiology_guide.core.pagecache import PageCacheMiddleware
+from radiology_guide.guide import publishing
 from radiology_guide.guide.models import Page
 from radiology_guide.wsgi import application  # here: importing it sets Django up (and its logging) again
 
@@ -42,11 +43,11 @@ def test_public_pages_are_cacheable_by_a_cdn_and_revalidate_with_304(client):
     assert changed.status_code == 200 and changed.content
 
 
-def test_an_admin_save_shows_on_the_next_request(client):
+def test_a_published_change_shows_on_the_next_request(client):
     client.get("/guide/what-to-expect/")
     page = Page.objects.get(slug="what-to-expect")
     page.summary = "A brand new summary."
-    page.save()
+    publishing.publish(page, None)
     response = client.get("/guide/what-to-expect/")
     assert response["X-Cache"] == "miss" and "A brand new summary." in response.content.decode()
 
@@ -57,7 +58,7 @@ def test_an_emptied_shared_cache_never_brings_back_an_old_page(client):
     client.get("/guide/what-to-expect/")  # kept by this process
     page = Page.objects.get(slug="what-to-expect")
     page.summary = "A summary written after the first visit."
-    page.save()
+    publishing.publish(page, None)
     cache.clear()
     response = client.get("/guide/what-to-expect/")
     assert response["X-Cache"] == "miss" and "A summary written after the first visit." in response.content.decode()

@@ -118,8 +118,9 @@ def test_an_edit_shows_on_the_next_request_to_every_worker(server):
     server["manage"](
         "shell",
         "-c",
-        "from radiology_guide.guide.models import Page; page = Page.objects.get(slug='working-together'); "
-        "page.title = 'How radiologists work together'; page.save()",
+        "from radiology_guide.guide import publishing; from radiology_guide.guide.models import Page; "
+        "page = Page.objects.get(slug='working-together'); "
+        "page.title = 'How radiologists work together'; publishing.publish(page, None)",
     )
     pages = [fetch(url)[2].decode() for _ in range(6)]
     assert all("How radiologists work together" in page for page in pages)

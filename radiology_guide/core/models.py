@@ -24,6 +24,16 @@ class ClinicDetails(models.Model):
     email = models.EmailField(default="enquiries@rinebraska.example")
     address = models.TextField(default="Rinebraska Imaging Centre\n1 Example Street\nLondon\nSW1A 1AA")
     opening_hours = models.TextField(default="Monday to Friday, 8am to 6pm\nSaturday, 9am to 1pm")
+    # For the "Visiting the clinic" page (/visiting/): plain sentences, a blank
+    # line between paragraphs. Left empty, the page asks people to call instead
+    # of showing made-up directions.
+    getting_here = models.TextField(
+        "getting here", blank=True, help_text="Public transport, walking and cycling: how to reach the clinic."
+    )
+    parking = models.TextField(blank=True, help_text="Where to park, what it costs, Blue Badge spaces.")
+    step_free_access = models.TextField(
+        "step-free access", blank=True, help_text="Step-free routes, lifts, accessible toilets, hearing loops."
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "clinic details"
@@ -34,7 +44,7 @@ class ClinicDetails(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        # Now, and again after the commit (see guide.signals.retire_cached_pages).
+        # Now, and again after the commit (see guide.publishing.retire_cached_pages).
         for forget in (lambda: cache.delete(CLINIC_CACHE_KEY), bump_content_version):
             forget()
             transaction.on_commit(forget)

@@ -7,7 +7,10 @@ STAFF_AREAS = ("/admin/", "/staff/")
 #: Pages about one person (a patient's form, their link, a staff account,
 #: a reader's "was this page useful?" answer): never cached, never indexed.
 PERSONAL_AREAS = ("/enquire/", "/e/", "/account/", "/feedback/")
+#: Drafts shown through a signed link to someone without an account: never
+#: cached, never indexed, no sign-in needed.
+PREVIEWS = ("/preview/",)
 #: Never stored by the page cache.
-PRIVATE_PREFIXES = (*STAFF_AREAS, *PERSONAL_AREAS, "/healthz", "/readyz", "/static/")
+PRIVATE_PREFIXES = (*STAFF_AREAS, *PERSONAL_AREAS, *PREVIEWS, "/healthz", "/readyz", "/static/")
 #: Asked of search engines to leave alone.
-NOT_FOR_SEARCH_ENGINES = (*STAFF_AREAS, *PERSONAL_AREAS)
+NOT_FOR_SEARCH_ENGINES = (*STAFF_AREAS, *PERSONAL_AREAS, *PREVIEWS)

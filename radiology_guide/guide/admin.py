@@ -1,13 +1,29 @@
+"""Content editing in Django admin: drafts, preview, publishing and history.
+
+Saving ("Save draft") keeps the edit as a draft; patients keep seeing the
+published version until someone with the ``publish_content`` permission
+presses "Save and publish". Every change goes through guide/publishing.py.
+"""
+
 import difflib
 import json
+import re
 
+from django import forms
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from radiology_guide.guide.models import APPROVED, FAQ, ComparisonRow, GlossaryTerm, Page, Revision, Synonym
+from radiology_guide.guide import content_types, preview, publishing, readability, safety
+from radiology_guide.guide.models import APPROVED, FAQ, ComparisonRow, Draft, GlossaryTerm, Page, Revision, Synonym
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
@@ -26,118 +42,463 @@ class ReviewOverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-def preview(html):
+class UnpublishedFilter(admin.SimpleListFilter):
+    title = "publishing"
+    parameter_name = "unpublished"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Unpublished changes"), ("no", "Published as it is")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(has_draft=self.value() == "yes")
+        return queryset
+
+
+def rendered(html):
     # The HTML was sanitised with an allow-list when it was saved.
-    return mark_safe(f'<div class="rendered-preview" style="max-width:44rem">{html}</div>')  # noqa: S308
+    return mark_safe(f'<div class="rendered-preview">{html}</div>')  # noqa: S308
 
 
-class RevisionsMixin:
-    """Record a revision on every save, and list recent ones on the form."""
+class ContentForm(forms.ModelForm):
+    """The model's fields, and what an editor says about this save."""
+
+    change_note = forms.CharField(
+        label="What changed",
+        max_length=200,
+        required=False,
+        help_text="One line for the history, such as 'Added parking details'.",
+    )
+    publish_at = forms.SplitDateTimeField(
+        label="Publish at",
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text="Optional: publish this draft automatically at this time (needs the publish permission).",
+    )
+
+    def clean(self):
+        # Browsers send a textarea's lines ending in CR LF; the files (and so
+        # every comparison with them) use LF.
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = value.replace("\r\n", "\n")
+        return cleaned
+
+    def clean_publish_at(self):
+        when = self.cleaned_data.get("publish_at")
+        if when is not None and when <= timezone.now():
+            raise forms.ValidationError("Choose a time in the future, or press 'Save and publish'.")
+        return when
+
+
+class SourceRows(forms.Widget):
+    """Sources as rows of name and web address, with empty rows to add more
+    (clear both boxes to remove one). Plain inputs: no JavaScript needed."""
+
+    template_name = "admin/guide/widgets/source_rows.html"
+    EMPTY_ROWS = 3
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = []
+        return list(value or [])
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        rows = [source for source in self.format_value(value) if isinstance(source, dict)]
+        rows += [{"name": "", "url": ""}] * self.EMPTY_ROWS
+        context["rows"] = [(number, row.get("name", ""), row.get("url", "")) for number, row in enumerate(rows, 1)]
+        return context
+
+    def _render(self, template_name, context, renderer=None):
+        # The project's templates folder, which the default form renderer does not search.
+        return mark_safe(render_to_string(template_name, context))  # noqa: S308 - an autoescaped template
+
+    def value_from_datadict(self, data, files, name):
+        if f"{name}-name" not in data:
+            return data.get(name)  # the JSON text itself (older forms, scripts)
+        pairs = zip(data.getlist(f"{name}-name"), data.getlist(f"{name}-url"), strict=False)
+        return [{"name": text.strip(), "url": url.strip()} for text, url in pairs if text.strip() or url.strip()]
+
+    def value_omitted_from_data(self, data, files, name):
+        return f"{name}-name" not in data and name not in data
+
+
+class SourcesField(forms.JSONField):
+    widget = SourceRows
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        return data if isinstance(data, list) else super().bound_data(data, initial)
+
+    def validate(self, value):
+        super().validate(value)
+        for source in value or []:
+            if not source.get("name") or not source.get("url"):
+                raise forms.ValidationError("Give each source both a name and a web address.")
+        # https only from the form (issue 14); the model still refuses anything
+        # that is not a web address, whatever saves it.
+        problems = safety.sources_problems(value or [], schemes=("https",))
+        if problems:
+            raise forms.ValidationError(problems[0][1])
+
+
+class PageForm(ContentForm):
+    related_pages = forms.ModelMultipleChoiceField(
+        label="Related pages",
+        queryset=Page.objects.exclude(kind=Page.Kind.PAGE).order_by("title"),
+        required=False,
+        # Ticks rather than the admin's two-box selector, whose script adds
+        # labels that axe reports (aria-prohibited-attr); it also needs no script.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "related-pages"}),
+        help_text="Shown under 'Related pages': those already chosen keep their order, new ones go last.",
+    )
+
+    class Meta:
+        widgets = {"body": forms.Textarea(attrs={"rows": 30, "cols": 80, "class": "body-editor"})}
+        field_classes = {"sources": SourcesField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "related_pages" in self.fields:
+            related = self.instance.related or []
+            chosen = {page.slug: page.pk for page in Page.objects.filter(slug__in=related)}
+            self.initial["related_pages"] = [chosen[slug] for slug in related if slug in chosen]
+
+    def clean(self):
+        cleaned = super().clean()
+        # Site pages have no related pages, and their form does not show the box.
+        shows_related = self.instance.pk is None or self.instance.kind != Page.Kind.PAGE
+        if shows_related and "related_pages" in cleaned:
+            kept = [slug for slug in self.instance.related or [] if slug in {p.slug for p in cleaned["related_pages"]}]
+            added = [page.slug for page in cleaned["related_pages"] if page.slug not in kept]
+            self.instance.related = kept + added
+        return cleaned
+
+
+PUBLISHING_FIELDSET = ("Saving", {"fields": ["change_note", "publish_at"]})
+
+
+class ContentAdmin(admin.ModelAdmin):
+    """What every kind of content shares: drafts, preview, publishing, history."""
+
+    form = ContentForm
+    change_form_template = "admin/guide/content_change_form.html"
+    preview_field = ""
+
+    class Media:
+        css = {"all": ["css/content-admin.css"]}
+
+    @property
+    def content_type(self):
+        return content_types.of(self.model)
+
+    def get_queryset(self, request):
+        drafts = Draft.objects.filter(model=self.content_type.name, object_id=OuterRef("pk"))
+        return super().get_queryset(request).annotate(has_draft=Exists(drafts))
+
+    @admin.display(description="Unpublished changes", boolean=True, ordering="has_draft")
+    def unpublished(self, obj):
+        return getattr(obj, "has_draft", False)
+
+    def get_object(self, request, object_id, from_field=None):
+        # The form shows the draft, so an editor carries on where they left off.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            return None
+        return publishing.with_draft(obj, render=request.method != "POST")
+
+    def has_add_permission(self, request):
+        # A new object is live at once: only a publisher may add one.
+        return super().has_add_permission(request) and request.user.has_perm(publishing.PUBLISH_PERMISSION)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(publishing.PUBLISH_PERMISSION)
+
+    # Saving -----------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        Revision.record(obj, request.user)
-
-    @admin.display(description="Revisions")
-    def revisions(self, obj):
-        if not obj.pk:
-            return "-"
-        rows = Revision.objects.filter(model=obj._meta.model_name, object_id=obj.pk)[:10]
-        if not rows:
-            return "No admin edits yet."
-        return format_html_join(
-            mark_safe("<br>"),  # noqa: S308 - a constant
-            '<a href="{}">{}</a> by {}',
-            (
-                (reverse("admin:guide_revision_change", args=[r.pk]), r.saved_at.strftime("%d %b %Y %H:%M"), r.saved_by)
-                for r in rows
-            ),
+        note = form.cleaned_data.get("change_note", "")
+        publish_at = form.cleaned_data.get("publish_at")
+        outcome = request._publishing_outcome = []
+        if not change:
+            publishing.create(obj, request.user, note)
+            return
+        draft = publishing.draft_of(obj)
+        edited = (
+            publishing.as_json(obj.file_fields()) != draft.fields
+            if draft is not None
+            else publishing.differs_from_live(obj)
         )
+        if edited:
+            draft = publishing.save_draft(obj, request.user, note)
+        if "_publish" in request.POST:
+            if draft is None:
+                outcome.append((messages.INFO, "There are no changes to publish."))
+                return
+            try:
+                publishing.publish_draft(draft, request.user)
+            except publishing.NotAllowed as refusal:
+                outcome.append((messages.WARNING, f"Saved as a draft, not published. {refusal}"))
+                return
+            outcome.append((messages.SUCCESS, "Published: patients now see this version."))
+            return
+        if draft is None:
+            outcome.append((messages.INFO, "There were no changes to save."))
+            return
+        if publish_at is not None:
+            try:
+                publishing.schedule(draft, request.user, publish_at)
+            except publishing.NotAllowed as refusal:
+                outcome.append((messages.WARNING, f"Saved as a draft, not scheduled. {refusal}"))
+                return
+            when = timezone.localtime(publish_at)
+            outcome.append((messages.SUCCESS, f"Draft saved. It will be published at {when:%H:%M on %d %B %Y}."))
+            return
+        outcome.append(
+            (messages.SUCCESS, "Draft saved. Patients still see the published version until it is published.")
+        )
+
+    def response_change(self, request, obj):
+        outcome = getattr(request, "_publishing_outcome", None)
+        if outcome is None:
+            return super().response_change(request, obj)
+        for level, text in outcome:
+            self.message_user(request, text, level)
+        return HttpResponseRedirect(request.path)
+
+    def delete_model(self, request, obj):
+        publishing.delete([obj], request.user)
+
+    def delete_queryset(self, request, queryset):
+        publishing.delete(queryset, request.user)
+
+    # The change form --------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None:
+            return [*fieldsets[:-1], ("Saving", {"fields": ["change_note"]})] if self.fieldsets else fieldsets
+        return fieldsets
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Only its id and address are needed here: no draft, no rendering.
+        obj = self.model.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        extra = {}
+        if obj is not None:
+            extra = {
+                "content_draft": publishing.draft_of(obj),
+                "revisions": Revision.objects.filter(model=self.content_type.name, object_id=obj.pk).select_related(
+                    "saved_by"
+                )[:30],
+                "preview_url": reverse(f"admin:guide_{self.content_type.name}_preview", args=[obj.pk]),
+                "preview_link": preview.signed_link(request, obj),
+                "preview_days": preview.LINK_LIFETIME.days,
+                "can_publish": self.has_publish_permission(request),
+                "public_url": obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "",
+            }
+        return super().change_view(request, object_id, form_url, (extra_context or {}) | extra)
+
+    def get_urls(self):
+        name = self.content_type.name
+        return [
+            path(
+                "<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name=f"guide_{name}_preview"
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        obj = get_object_or_404(self.model, pk=object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return preview.response(request, obj)
+
+    @admin.display(description="As saved")
+    def rendered_preview(self, obj):
+        if not obj.pk:
+            return "Save to see it rendered."
+        return rendered(getattr(obj, self.preview_field))
 
 
 @admin.register(Page)
-class PageAdmin(RevisionsMixin, admin.ModelAdmin):
-    list_display = ["title", "kind", "order", "review_status", "next_review_due", "updated_at"]
-    list_filter = ["kind", "review_status", ReviewOverdueFilter]
+class PageAdmin(ContentAdmin):
+    form = PageForm
+    list_display = ["title", "kind", "order", "review_status", "unpublished", "next_review_due", "updated_at"]
+    list_filter = ["kind", "review_status", UnpublishedFilter, ReviewOverdueFilter]
     search_fields = ["title", "summary", "body", "slug"]
     ordering = ["kind", "order", "title"]
-    readonly_fields = ["review_record", "rendered_preview", "updated_at", "revisions"]
+    readonly_fields = ["review_record", "reading_age", "rendered_preview", "updated_at"]
     actions = ["approve_pages"]
+    preview_field = "body_html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "summary", "order", "body", "rendered_preview"]}),
+        (None, {"fields": ["title", "slug", "kind", "summary", "order", "body", "reading_age", "rendered_preview"]}),
         ("Comparison table", {"fields": ["caption"], "classes": ["collapse"]}),
         (
             "Scan or procedure facts",
-            {"fields": ["duration", "ionising_radiation", "dose_band", "sedation", "usual_stay"]},
+            {
+                "fields": [
+                    "duration", "ionising_radiation", "dose_band", "dose", "dose_source", "sedation",
+                    "sedation_aftercare", "usual_stay",
+                ]
+            },
         ),
         (
-            "Review",
-            {"fields": ["review_record", "last_reviewed", "next_review_due", "reviewer_role", "sources", "related"]},
+            "Scan or procedure safety (content/README.md has the format)",
+            {"fields": ["preparation", "warning_signs", "risks"]},
         ),
-    ]
+        ("Sources and links", {"fields": ["sources", "related_pages"]}),
+        ("Clinical review", {"fields": ["review_record"]}),
+        PUBLISHING_FIELDSET,
+    ]  # fmt: skip
+    #: Fieldsets shown only for some pages: scan and procedure facts and safety,
+    #: the comparison table's caption.
+    SCAN_AND_PROCEDURE_ONLY = ("Scan or procedure facts", "Scan or procedure safety (content/README.md has the format)")
 
-    @admin.display(description="Preview")
-    def rendered_preview(self, page):
-        return preview(page.body_html) if page.pk else "Save the page to see a preview."
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.kind not in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
+            fieldsets = [fs for fs in fieldsets if fs[0] not in self.SCAN_AND_PROCEDURE_ONLY]
+        if obj is not None and obj.slug != "compare":
+            fieldsets = [fs for fs in fieldsets if fs[0] != "Comparison table"]
+        if obj is not None and obj.kind == Page.Kind.PAGE:
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f != "related_pages"]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    @admin.display(description="Reading age (as saved)")
+    def reading_age(self, page):
+        if not page.pk or not page.body_html:
+            return "Save to see the reading age."
+        grade, smog = readability.html_scores(page.body_html)
+        verdict = (
+            "within the standard"
+            if grade <= readability.MAX_GRADE and smog <= readability.MAX_SMOG
+            else "above the standard: use shorter sentences and shorter words"
+        )
+        return (
+            f"Flesch-Kincaid grade {grade:.1f} (at most {readability.MAX_GRADE:g}), "
+            f"SMOG {smog:.1f} (at most {readability.MAX_SMOG:g}): {verdict}."
+        )
 
     @admin.display(description="Clinical review")
     def review_record(self, page):
         if page.review_status == APPROVED:
-            return format_html("Approved by {} on {}", page.approved_by_name, page.approved_on)
-        return "Awaiting clinical review: editing an approved page sends it back here."
+            return format_html(
+                "Approved by {} ({}) on {}. Next review due {}. Publishing a change to anything a patient sees "
+                "returns the page to draft.",
+                page.approved_by_name,
+                page.reviewer_role,
+                page.approved_on,
+                page.next_review_due,
+            )
+        return "Awaiting clinical review. Approval sets the review dates; editing an approved page sends it back here."
 
     @admin.action(description="Record clinical approval of the selected pages", permissions=["approve"])
     def approve_pages(self, request, queryset):
-        for page in queryset:
-            page.approve(request.user)
+        publishing.approve(queryset, request.user)
         self.message_user(request, f"Recorded your approval of {queryset.count()} page(s).", messages.SUCCESS)
 
     def has_approve_permission(self, request):
-        return request.user.has_perm("guide.approve_page")
+        return request.user.has_perm(publishing.APPROVE_PERMISSION)
 
 
-class ChildAdmin(RevisionsMixin, admin.ModelAdmin):
-    readonly_fields = ["rendered_preview", "updated_at", "revisions"]
-    preview_field = ""
+class ChildAdmin(ContentAdmin):
+    readonly_fields = ["rendered_preview", "updated_at"]
 
-    @admin.display(description="Preview")
-    def rendered_preview(self, obj):
-        return preview(getattr(obj, self.preview_field)) if obj.pk else "Save to see a preview."
+    def get_fieldsets(self, request, obj=None):
+        fields = [name for name in self.model.FILE_FIELDS] + list(self.readonly_fields)
+        return [(None, {"fields": fields}), PUBLISHING_FIELDSET if obj else ("Saving", {"fields": ["change_note"]})]
 
 
 @admin.register(ComparisonRow)
 class ComparisonRowAdmin(ChildAdmin):
-    list_display = ["feature", "order", "diagnostic", "interventional"]
-    list_editable = ["order"]
+    list_display = ["feature", "order", "unpublished", "diagnostic", "interventional"]
+    list_filter = [UnpublishedFilter]
     search_fields = ["feature", "diagnostic", "interventional"]
     preview_field = "interventional_html"
 
 
 @admin.register(FAQ)
 class FAQAdmin(ChildAdmin):
-    list_display = ["question", "group", "order"]
-    list_editable = ["order"]
-    list_filter = ["group"]
+    list_display = ["question", "group", "order", "unpublished"]
+    list_filter = ["group", UnpublishedFilter]
     search_fields = ["question", "answer", "anchor"]
     preview_field = "answer_html"
 
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(ChildAdmin):
-    list_display = ["term", "aliases"]
+    list_display = ["term", "aliases", "unpublished"]
+    list_filter = [UnpublishedFilter]
     search_fields = ["term", "aliases", "definition"]
     prepopulated_fields = {"slug": ["term"]}
     preview_field = "definition_html"
 
 
+# ---------------------------------------------------------------------------
+# History
+
+
+_TOKENS = re.compile(r"\s+|[^\s]+")
+
+
+def _as_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, indent=1, ensure_ascii=False)
+
+
+def word_diff(old, new):
+    """Safe HTML: ``new`` with the words taken out of ``old`` in <del> and the
+    words put in, in <ins>."""
+    a, b = _TOKENS.findall(_as_text(old)), _TOKENS.findall(_as_text(new))
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
+
+
+def fields_diff(old_fields, new_fields):
+    rows = []
+    for name in new_fields:
+        old, new = (old_fields or {}).get(name), new_fields.get(name)
+        if old != new:
+            rows.append(
+                format_html('<h3 class="diff-field">{}</h3><div class="word-diff">{}</div>', name, word_diff(old, new))
+            )
+    return mark_safe("".join(rows)) if rows else "No changes to the words."  # noqa: S308 - built with format_html
+
+
 @admin.register(Revision)
 class RevisionAdmin(admin.ModelAdmin):
-    list_display = ["title", "model", "saved_by", "saved_at"]
-    list_filter = ["model", "saved_at"]
-    search_fields = ["title"]
-    readonly_fields = ["title", "model", "object_id", "saved_by", "saved_at", "changes_since"]
-    exclude = ["fields"]
-    actions = ["restore"]
+    list_display = ["title", "model", "action", "note", "saved_by", "saved_at"]
+    list_filter = ["model", "action", "saved_at"]
+    search_fields = ["title", "note"]
+    readonly_fields = ["title", "model", "action", "note", "saved_by", "saved_at", "changes", "changes_since"]
+    exclude = ["fields", "object_id"]
+    change_form_template = "admin/guide/revision_change_form.html"
+
+    class Media:
+        css = {"all": ["css/content-admin.css"]}
 
     def has_add_permission(self, request):
         return False
@@ -151,41 +512,64 @@ class RevisionAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("guide.view_page")
 
-    @admin.display(description="Changes from this revision to the content now")
+    def _previous(self, revision):
+        return (
+            Revision.objects.filter(model=revision.model, object_id=revision.object_id, saved_at__lte=revision.saved_at)
+            .exclude(pk=revision.pk)
+            .exclude(saved_at=revision.saved_at, pk__gt=revision.pk)
+            .first()
+        )
+
+    @admin.display(description="What this change did")
+    def changes(self, revision):
+        previous = self._previous(revision)
+        if previous is None:
+            return "The first version kept."
+        return fields_diff(previous.fields, revision.fields)
+
+    @admin.display(description="From this revision to the content now (its draft, if it has one)")
     def changes_since(self, revision):
-        current = revision.target()
+        content_type = content_types.BY_NAME[revision.model]
+        current = content_type.model.objects.filter(pk=revision.object_id).first()
         if current is None:
             return "The content has since been deleted."
-        now = json.loads(json.dumps(current.file_fields(), default=str))
-        lines = []
-        for name, old in revision.fields.items():
-            new = now.get(name)
-            if old != new:
-                old_lines = str(old if old is not None else "").splitlines()
-                new_lines = str(new if new is not None else "").splitlines()
-                lines += difflib.unified_diff(
-                    old_lines, new_lines, f"{name} (this revision)", f"{name} (now)", lineterm=""
-                )
-        if not lines:
-            return "Identical to the content now."
-        return format_html('<pre style="white-space:pre-wrap">{}</pre>', "\n".join(lines))
+        now = publishing.as_json(publishing.with_draft(current).file_fields())
+        return fields_diff(revision.fields, now)
 
-    @admin.action(description="Restore the words of the selected revision")
-    def restore(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, "Choose exactly one revision to restore.", messages.WARNING)
-            return
-        revision = queryset.get()
-        target = revision.target()
-        if target is None or not request.user.has_perm(f"guide.change_{revision.model}"):
-            self.message_user(request, "That content cannot be restored.", messages.ERROR)
-            return
-        revision.restore(request.user)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        revision = self.get_object(request, object_id)
+        extra = {}
+        if revision is not None:
+            content_type = content_types.BY_NAME[revision.model]
+            extra = {
+                "can_restore": request.user.has_perm(f"guide.change_{revision.model}")
+                and content_type.model.objects.filter(pk=revision.object_id).exists(),
+                "restore_url": reverse("admin:guide_revision_restore", args=[revision.pk]),
+                "content_url": reverse(f"admin:guide_{revision.model}_change", args=[revision.object_id]),
+            }
+        return super().change_view(request, object_id, form_url, (extra_context or {}) | extra)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="guide_revision_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def restore_view(self, request, object_id):
+        revision = get_object_or_404(Revision, pk=object_id)
+        if request.method != "POST" or not request.user.has_perm(f"guide.change_{revision.model}"):
+            raise PermissionDenied
+        publishing.restore(revision, request.user)
         self.message_user(
             request,
-            f"Restored '{revision.title}'. If it had been approved, it now awaits clinical review again.",
+            "Restored as a draft. Patients see it only once it is published; an old approval is never restored.",
             messages.SUCCESS,
         )
+        return HttpResponseRedirect(reverse(f"admin:guide_{revision.model}_change", args=[revision.object_id]))
 
 
 @admin.register(Synonym)

@@ -7,6 +7,7 @@ exactly the same records.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,23 +15,32 @@ from pathlib import Path
 import yaml
 from django.utils.text import slugify
 
-COMMON_FIELDS = {
-    "title", "summary", "review_status", "last_reviewed", "next_review_due", "reviewer_role",
-    "sources", "approved_by", "approved_on",
-}  # fmt: skip
-REQUIRED_FIELDS = {"title", "summary", "review_status", "last_reviewed", "next_review_due", "reviewer_role", "sources"}
+from radiology_guide.guide import safety
+
+COMMON_FIELDS = {"title", "summary", "review_status", "sources", "approved_by", "approved_on", "reviewer_role"}
+REQUIRED_FIELDS = {"title", "summary", "review_status", "sources"}
+# Review dates are set by a clinician's approval in admin, never typed by hand.
+REVIEW_RECORD_FIELDS = {"approved_by", "approved_on", "reviewer_role"}
+HAND_TYPED_DATES = ("last_reviewed", "next_review_due")
 SECTION_FIELDS = COMMON_FIELDS | {"slug", "order", "related"}
-PROCEDURE_FIELDS = SECTION_FIELDS | {"kind", "duration", "ionising_radiation", "dose_band", "sedation", "usual_stay"}
+STRUCTURED_FIELDS = ("dose", "dose_source", "sedation_aftercare", "preparation", "warning_signs", "risks")
+PROCEDURE_FIELDS = SECTION_FIELDS | {
+    "kind", "duration", "ionising_radiation", "dose_band", "sedation", "usual_stay", *STRUCTURED_FIELDS,
+}  # fmt: skip
 SITE_PAGE_FIELDS = COMMON_FIELDS | {"slug"}
 REVIEW_STATUSES = {"awaiting clinical review", "approved"}
-DOSE_BANDS = {"none", "very low", "low", "medium", "high"}
+REVIEW_CYCLE_YEARS = 3
 COMPARISON_HEADER = ["feature", "diagnostic radiology", "interventional radiology"]
+# libyaml's safe loader when PyYAML was built with it (about ten times faster).
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ID_COMMENT = re.compile(r"^<!--\s*(id|also):\s*(.*?)\s*-->\s*$")
 
 # Page fields that are not front matter keys of the same name.
 PAGE_DEFAULTS = {
     "kind": "section", "order": 0, "body": "", "caption": "", "approved_by_name": "", "approved_on": None,
     "related": [], "duration": "", "ionising_radiation": None, "dose_band": "", "sedation": "", "usual_stay": "",
+    "last_reviewed": None, "next_review_due": None, "reviewer_role": "",
+    "dose": "", "dose_source": {}, "sedation_aftercare": False, "preparation": {}, "warning_signs": {}, "risks": [],
 }  # fmt: skip
 
 
@@ -38,6 +48,16 @@ class ContentError(Exception):
     def __init__(self, path, line, message):
         self.path, self.line, self.message = path, line, message
         super().__init__(f"{path}:{line}: {message}")
+
+
+class ContentErrors(ContentError):
+    """Every problem found in the content files, one "path:line: message" a line."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.path, first.line, first.message)
+        Exception.__init__(self, "\n".join(str(error) for error in errors))
 
 
 @dataclass
@@ -60,32 +80,65 @@ class ContentSet:
 
 
 def read_content(root: Path) -> ContentSet:
-    content = ContentSet()
+    """Read and check every file. Raises ContentErrors listing every problem
+    in every file (a writer sees them all at once), or returns the records."""
+    content, errors = ContentSet(), []
+
+    def read(path, reader, *args):
+        try:
+            records = reader(path, *args)
+        except ContentError as error:
+            errors.append(error)
+        else:
+            content.records.extend(records if isinstance(records, list) else [records])
+
     for path in sorted((root / "sections").glob("*.md")):
-        content.records.append(_page(path, SECTION_FIELDS, kind="section"))
+        read(path, _page, SECTION_FIELDS, "section")
     for path in sorted((root / "procedures").glob("*.md")):
-        content.records.append(_page(path, PROCEDURE_FIELDS, kind=None))
+        read(path, _page, PROCEDURE_FIELDS, None)
     for path in sorted((root / "pages").glob("*.md")):
-        content.records.append(_page(path, SITE_PAGE_FIELDS, kind="page"))
+        read(path, _page, SITE_PAGE_FIELDS, "page")
     for name, reader in (("comparison.md", _comparison), ("faqs.md", _faqs), ("glossary.md", _glossary)):
         path = root / name
         if not path.exists():
-            raise ContentError(path, 1, "file is missing")
-        content.records.extend(reader(path))
-    _check_unique(content)
+            errors.append(ContentError(path, 1, "file is missing"))
+            continue
+        read(path, reader)
+    errors += _check_unique(content) + _check_related(content, root)
+    if errors:
+        raise ContentErrors(errors)
     return content
 
 
 def _check_unique(content):
-    seen = {}
+    seen, errors = {}, []
     for record in content.records:
         key = (record.model, record.key)
         if key in seen:
             first = seen[key]
-            raise ContentError(
-                record.path, record.line, f"duplicate {record.model} '{record.key}' (also at {first.path}:{first.line})"
+            errors.append(
+                ContentError(
+                    record.path,
+                    record.line,
+                    f"duplicate {record.model} '{record.key}' (also at {first.path}:{first.line})",
+                )
             )
         seen[key] = record
+    return errors
+
+
+def _check_related(content, root):
+    # Slugs of files that failed to load count too: their own error is enough.
+    slugs = {record.key for record in content.of("page")}
+    slugs |= {path.stem for path in root.glob("procedures/*.md")}
+    slugs |= {path.stem.split("-", 1)[-1] for path in root.glob("sections/*.md")}
+    errors = []
+    for record in content.of("page"):
+        for index, slug in enumerate(record.fields.get("related") or []):
+            if slug not in slugs:
+                line = _Lines(split_front_matter(record.path)[2])("related", index)
+                errors.append(ContentError(record.path, line, f"related page '{slug}' does not exist"))
+    return errors
 
 
 def split_front_matter(path: Path):
@@ -98,7 +151,7 @@ def split_front_matter(path: Path):
     if end is None:
         raise ContentError(path, 1, "front matter is not closed by a line '---'")
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = yaml.load("\n".join(lines[1:end]), Loader=YAML_LOADER) or {}  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise ContentError(path, (mark.line + 2) if mark else 1, f"front matter is not valid YAML: {error}") from None
@@ -115,72 +168,157 @@ def _key_line(header_lines, key):
     return 1
 
 
+class _Lines:
+    """Finds the file line of a front matter value from its keys, like
+    ("risks", 2, "how_often"), so that an error can point at it."""
+
+    def __init__(self, header_lines):
+        self.header_lines = header_lines
+
+    @functools.cached_property
+    def root(self):
+        # Composed only when an error needs a line: composing every file's
+        # front matter again took half of sync_content's time (bench/editing).
+        try:
+            return yaml.compose("\n".join(self.header_lines[1:-1]), Loader=YAML_LOADER)
+        except yaml.YAMLError:
+            return None
+
+    def __call__(self, *keys):
+        node, line = self.root, 1
+        for key in keys:
+            if isinstance(node, yaml.MappingNode):
+                match = next(((k, v) for k, v in node.value if k.value == key), None)
+                if match is None:
+                    return line
+                line, node = match[0].start_mark.line + 2, match[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+                line = node.start_mark.line + 2
+            else:
+                return line
+        return line
+
+
+def _add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def _common(path, meta, header, allowed):
+    lines = _Lines(header)
+    for key in HAND_TYPED_DATES:
+        if key in meta:
+            raise ContentError(
+                path, lines(key), f"remove '{key}': review dates are set by a clinician's approval in admin"
+            )
     unknown = sorted(set(meta) - allowed)
     if unknown:
-        raise ContentError(path, _key_line(header, unknown[0]), f"unknown field '{unknown[0]}'")
+        raise ContentError(path, lines(unknown[0]), f"unknown field '{unknown[0]}'")
     missing = sorted((REQUIRED_FIELDS | (allowed & {"slug", "order"})) - set(meta))
     if missing:
         raise ContentError(path, 1, f"missing field '{missing[0]}'")
-    for key in ("title", "summary", "reviewer_role"):
+    for key in ("title", "summary"):
         if not isinstance(meta[key], str) or not meta[key].strip():
-            raise ContentError(path, _key_line(header, key), f"'{key}' must be some text")
+            raise ContentError(path, lines(key), f"'{key}' must be some text")
     if meta["review_status"] not in REVIEW_STATUSES:
+        raise ContentError(path, lines("review_status"), f"review_status must be one of {sorted(REVIEW_STATUSES)}")
+    approved = meta["review_status"] == "approved"
+    record = {key: meta[key] for key in REVIEW_RECORD_FIELDS if key in meta}
+    if not approved and record:
+        key = sorted(record)[0]
+        raise ContentError(path, lines(key), f"'{key}' is written only by export_content for an approved page")
+    if approved and set(record) != REVIEW_RECORD_FIELDS:
         raise ContentError(
-            path, _key_line(header, "review_status"), f"review_status must be one of {sorted(REVIEW_STATUSES)}"
+            path, lines("review_status"), "an approved page records approved_by, approved_on and reviewer_role"
         )
-    for key in ("last_reviewed", "next_review_due", "approved_on"):
-        if key in meta and not isinstance(meta[key], datetime.date):
-            raise ContentError(path, _key_line(header, key), f"'{key}' must be a date like 2026-11-27")
-    sources = meta["sources"]
-    if not isinstance(sources, list) or not all(
-        isinstance(s, dict) and set(s) == {"name", "url"} and str(s["url"]).startswith("https://") for s in sources
-    ):
-        raise ContentError(path, _key_line(header, "sources"), "sources must be a list of 'name' and https 'url' pairs")
+    if approved and not isinstance(meta["approved_on"], datetime.date):
+        raise ContentError(path, lines("approved_on"), "'approved_on' must be a date like 2026-11-27")
+    problems = safety.sources_problems(meta["sources"], schemes=("https",))
+    if problems:
+        keys, message = problems[0]
+        raise ContentError(path, lines(*keys), message)
+    approved_on = meta.get("approved_on")
     return {
         "title": meta["title"].strip(),
         "summary": meta["summary"].strip(),
         "review_status": meta["review_status"],
-        "last_reviewed": meta["last_reviewed"],
-        "next_review_due": meta["next_review_due"],
-        "reviewer_role": meta["reviewer_role"].strip(),
+        "last_reviewed": approved_on,
+        "next_review_due": _add_years(approved_on, REVIEW_CYCLE_YEARS) if approved_on else None,
+        "reviewer_role": str(meta.get("reviewer_role") or "").strip(),
         "approved_by_name": str(meta.get("approved_by") or ""),
-        "approved_on": meta.get("approved_on"),
-        "sources": [{"name": str(s["name"]), "url": str(s["url"])} for s in sources],
+        "approved_on": approved_on,
+        "sources": [{"name": str(s["name"]).strip(), "url": str(s["url"])} for s in meta["sources"]],
     }
 
 
 def _page(path, allowed, kind):
-    meta, body, header, _ = split_front_matter(path)
+    meta, body, header, body_line = split_front_matter(path)
+    lines = _Lines(header)
     fields = dict(PAGE_DEFAULTS) | _common(path, meta, header, allowed)
     slug = meta["slug"]
     if not isinstance(slug, str) or slugify(slug) != slug:
-        raise ContentError(path, _key_line(header, "slug"), "slug must be lowercase words joined by hyphens")
+        raise ContentError(path, lines("slug"), "slug must be lowercase words joined by hyphens")
     fields["slug"] = slug
     fields["body"] = body.strip()
     if kind == "page":
         fields["kind"] = "page"
         return Record("page", slug, fields, path)
     if not isinstance(meta["order"], int):
-        raise ContentError(path, _key_line(header, "order"), "order must be a whole number")
+        raise ContentError(path, lines("order"), "order must be a whole number")
     fields["order"] = meta["order"]
     related = meta.get("related") or []
     if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
-        raise ContentError(path, _key_line(header, "related"), "related must be a list of slugs")
+        raise ContentError(path, lines("related"), "related must be a list of slugs")
     fields["related"] = related
     if kind == "section":
         return Record("page", slug, fields, path)
     if meta.get("kind") not in ("scan", "procedure"):
-        raise ContentError(path, _key_line(header, "kind"), "kind must be 'scan' or 'procedure'")
-    if meta.get("dose_band", "") not in DOSE_BANDS | {""}:
-        raise ContentError(path, _key_line(header, "dose_band"), f"dose_band must be one of {sorted(DOSE_BANDS)}")
-    if "ionising_radiation" in meta and not isinstance(meta["ionising_radiation"], bool):
-        raise ContentError(path, _key_line(header, "ionising_radiation"), "ionising_radiation must be true or false")
+        raise ContentError(path, lines("kind"), "kind must be 'scan' or 'procedure'")
     fields["kind"] = meta["kind"]
-    for key in ("duration", "sedation", "usual_stay", "dose_band"):
-        fields[key] = str(meta.get(key) or "").strip()
+    for key in ("duration", "sedation", "usual_stay", "dose_band", "dose"):
+        fields[key] = " ".join(str(meta.get(key) or "").split())
     fields["ionising_radiation"] = meta.get("ionising_radiation")
+    fields["sedation_aftercare"] = meta.get("sedation_aftercare")
+    fields["dose_source"] = meta.get("dose_source") or {}
+    fields["preparation"] = meta.get("preparation") or {}
+    fields["warning_signs"] = meta.get("warning_signs") or {}
+    fields["risks"] = meta.get("risks") or []
+    problems = safety.procedure_problems(fields)
+    if problems:
+        keys, message = problems[0]
+        raise ContentError(path, lines(*keys), message)
+    for heading, message in safety.body_problems(fields["body"]):
+        line = body_line
+        if heading:
+            line += next(n for n, text in enumerate(body.splitlines()) if text.strip() == f"## {heading}")
+        raise ContentError(path, line, message)
+    fields.update(_normalised(fields))
     return Record("page", slug, fields, path)
+
+
+def _normalised(fields):
+    """Structured text as stored: trimmed, one line (YAML folding may leave spaces)."""
+
+    def text(value):
+        return " ".join(str(value).split())
+
+    def source(pair):
+        return {"name": text(pair["name"]), "url": str(pair["url"])} if pair else {}
+
+    return {
+        "dose_source": source(fields["dose_source"]),
+        "preparation": {
+            k: text(fields["preparation"][k]) for k in safety.PREPARATION_FIELDS if k in fields["preparation"]
+        },
+        "warning_signs": {k: [text(item) for item in fields["warning_signs"][k]] for k in safety.WARNING_TIERS},
+        "risks": [
+            {"what": text(r["what"]), "how_often": text(r["how_often"]), "source": source(r["source"])}
+            for r in fields["risks"]
+        ],
+    }
 
 
 def _site_page(path, slug, allowed=COMMON_FIELDS):
@@ -294,17 +432,14 @@ def _front_matter(fields, extra_keys=()):
     meta = {"title": fields["title"]}
     for key in extra_keys:
         value = fields.get(key)
-        if value not in ("", None, []) or key in ("slug", "order", "kind"):
+        if value not in ("", None, [], {}) or key in ("slug", "order", "kind", "sedation_aftercare"):
             meta[key] = value
     meta["summary"] = fields["summary"]
     meta["review_status"] = fields["review_status"]
-    if fields.get("approved_by_name"):
-        meta["approved_by"] = fields["approved_by_name"]
-    if fields.get("approved_on"):
-        meta["approved_on"] = fields["approved_on"]
-    meta["last_reviewed"] = fields["last_reviewed"]
-    meta["next_review_due"] = fields["next_review_due"]
-    meta["reviewer_role"] = fields["reviewer_role"]
+    if fields["review_status"] == "approved":
+        meta["approved_by"] = fields.get("approved_by_name") or ""
+        meta["approved_on"] = fields.get("approved_on")
+        meta["reviewer_role"] = fields.get("reviewer_role") or ""
     meta["sources"] = fields["sources"]
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n"
 
@@ -315,16 +450,9 @@ def page_text(fields):
         keys = ("slug", "order", "related")
     elif kind in ("scan", "procedure"):
         keys = (
-            "slug",
-            "kind",
-            "order",
-            "duration",
-            "ionising_radiation",
-            "dose_band",
-            "sedation",
-            "usual_stay",
-            "related",
-        )
+            "slug", "kind", "order", "duration", "ionising_radiation", "dose_band", "dose", "dose_source",
+            "sedation", "sedation_aftercare", "usual_stay", "related", "preparation", "warning_signs", "risks",
+        )  # fmt: skip
     elif fields["slug"] == "compare":
         keys = ("caption",)
     elif fields["slug"] in ("faqs", "glossary"):

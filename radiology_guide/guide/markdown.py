@@ -10,7 +10,9 @@ serves pages never needs them, which keeps about 3 MB out of each worker
 (README "Benchmarks").
 """
 
+import functools
 import re
+import threading
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
@@ -58,6 +60,23 @@ def sanitise(html: str) -> str:
     )
 
 
+_converters = threading.local()
+
+
+def _converter():
+    """This thread's Markdown converter, reset. Building one loads every
+    extension: about 6 ms, more than converting a page (bench/editing)."""
+    md = getattr(_converters, "md", None)
+    if md is None:
+        import markdown as markdown_lib
+
+        md = _converters.md = markdown_lib.Markdown(
+            extensions=["tables", "sane_lists", "toc"],
+            extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3"}},
+        )
+    return md.reset()
+
+
 def render_markdown(
     text: str, glossary: "GlossaryLinker | None" = None, id_prefix: str = "", explain: bool = True
 ) -> Rendered:
@@ -66,12 +85,7 @@ def render_markdown(
     ``id_prefix`` keeps the ids it makes (table captions, glossary definitions)
     unique when several pieces share a page (the FAQs). ``explain`` off links
     glossary terms to their entries instead of opening their definitions."""
-    import markdown as markdown_lib
-
-    md = markdown_lib.Markdown(
-        extensions=["tables", "sane_lists", "toc"],
-        extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3"}},
-    )
+    md = _converter()
     html = md.convert(text or "")
     toc = [
         {"id": entry["id"], "title": entry["name"], "level": entry["level"]}
@@ -122,8 +136,11 @@ def _caption_tables(html, id_prefix=""):
     return "".join(out).replace("</table>", "</table></div>")
 
 
+@functools.lru_cache(maxsize=4096)
 def render_inline(text: str) -> str:
-    """Render a short piece of Markdown (a table cell) without the wrapping <p>."""
+    """Render a short piece of Markdown (a table cell) without the wrapping <p>.
+    Remembered: the same sentences (sedation aftercare, help tiers) recur on
+    many pages, and every guide page is rendered again after a page changes."""
     html = render_markdown(text).html
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]

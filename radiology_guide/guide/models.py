@@ -11,10 +11,12 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from radiology_guide.guide import safety
 from radiology_guide.guide.markdown import GlossaryLinker, render_inline, render_markdown
 
 REVIEW_CYCLE_YEARS = 3
@@ -85,18 +87,16 @@ class Page(SyncedContent):
         PROCEDURE = "procedure", "Procedure"
         PAGE = "page", "Site page"
 
-    class DoseBand(models.TextChoices):
-        NONE = "none", "None"
-        VERY_LOW = "very low", "Very low"
-        LOW = "low", "Low"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
+    DOSE_BANDS = [(band, band.capitalize()) for band in safety.DOSE_BANDS]
 
     FILE_FIELDS = (
         "kind", "slug", "title", "summary", "order", "body", "caption", "review_status",
         "last_reviewed", "next_review_due", "reviewer_role", "approved_by_name", "approved_on",
         "sources", "related", "duration", "ionising_radiation", "dose_band", "sedation", "usual_stay",
+        "dose", "dose_source", "sedation_aftercare", "preparation", "warning_signs", "risks",
     )  # fmt: skip
+    #: The record of the approval itself; every other file field is what a clinician approves.
+    APPROVAL_FIELDS = ("review_status", "approved_by_name", "approved_on")
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SECTION)
     slug = models.SlugField(max_length=80, unique=True)
@@ -109,23 +109,44 @@ class Page(SyncedContent):
     review_status = models.CharField(
         max_length=40, choices=[(DRAFT, "Awaiting clinical review"), (APPROVED, "Approved")], default=DRAFT
     )
-    last_reviewed = models.DateField(default=datetime.date.today)
-    next_review_due = models.DateField()
-    reviewer_role = models.CharField(max_length=120, default="Content editor")
+    # Set only by a clinician's approval (approve()), never typed by hand.
+    last_reviewed = models.DateField(null=True, blank=True, editable=False)
+    next_review_due = models.DateField(null=True, blank=True, editable=False)
+    reviewer_role = models.CharField(max_length=120, blank=True, editable=False)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
     )
     approved_by_name = models.CharField(max_length=200, blank=True, editable=False)
     approved_on = models.DateField(null=True, blank=True, editable=False)
-    sources = models.JSONField(default=list, blank=True, help_text='A list of {"name": ..., "url": ...}.')
+    sources = models.JSONField(
+        default=list, blank=True, help_text='A list of {"name": ..., "url": ...}: https:// addresses of specific pages.'
+    )
     related = models.JSONField(default=list, blank=True, help_text="Slugs of related pages.")
 
     # Facts shown in the summary box of a scan or procedure page.
     duration = models.CharField(max_length=100, blank=True)
     ionising_radiation = models.BooleanField(null=True, blank=True)
-    dose_band = models.CharField(max_length=20, choices=DoseBand.choices, blank=True)
+    dose_band = models.CharField(max_length=20, choices=DOSE_BANDS, blank=True)
+    dose = models.CharField(max_length=300, blank=True, help_text="One sentence with the dose figure.")
+    dose_source = models.JSONField(
+        default=dict, blank=True, help_text='The page behind the dose: {"name": ..., "url": ...}.'
+    )
     sedation = models.CharField(max_length=200, blank=True)
+    sedation_aftercare = models.BooleanField(
+        default=False, help_text="Show the shared sedation-aftercare block (when sedation may be used)."
+    )
     usual_stay = models.CharField(max_length=200, blank=True)
+
+    # Structured safety content of a scan or procedure page (guide/safety.py has the rules).
+    preparation = models.JSONField(
+        default=dict, blank=True, help_text="eating_and_drinking, medicines, what_to_bring and optionally other."
+    )
+    warning_signs = models.JSONField(
+        default=dict, blank=True, help_text="call_999, call_111_or_unit and next_visit: lists of sentences."
+    )
+    risks = models.JSONField(
+        default=list, blank=True, help_text='A list of {"what": ..., "how_often": ..., "source": {"name", "url"}}.'
+    )
 
     body_html = models.TextField(blank=True, editable=False)
     toc = models.JSONField(default=list, blank=True, editable=False)
@@ -137,17 +158,25 @@ class Page(SyncedContent):
 
     class Meta:
         ordering = ["kind", "order", "title"]
-        permissions = [("approve_page", "Can record clinical approval of content")]
+        permissions = [
+            ("approve_page", "Can record clinical approval of content"),
+            ("publish_content", "Can publish drafts of pages, FAQs, comparison rows and glossary terms"),
+        ]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, linker=None, **kwargs):
+        # Whatever saves it (admin, a command, a restore), a page never stores
+        # a source that is not a web address: it would be rendered as a link.
+        links = [s.get("url") if isinstance(s, dict) else s for s in self.sources or []]
+        links += [(self.dose_source or {}).get("url")] if self.dose_source else []
+        links += [(r.get("source") or {}).get("url") for r in self.risks or [] if isinstance(r, dict)]
+        if not all(safety.is_web_link(url) for url in links):
+            raise ValidationError({"sources": "Every source must be an https:// (or http://) web address."})
         loaded = getattr(self, "_loaded_text", None)
         if self.is_approved and loaded is not None and loaded != self.reviewed_text():
             self.return_to_draft()
-        if not self.next_review_due:
-            self.next_review_due = add_years(self.last_reviewed, REVIEW_CYCLE_YEARS)
         self.render(linker or glossary_linker())
         super().save(*args, **kwargs)
         self._loaded_text = self.reviewed_text()
@@ -159,33 +188,55 @@ class Page(SyncedContent):
             return reverse("guide:procedure", args=[self.slug])
         return reverse(f"guide:{self.slug}")
 
+    def clean(self):
+        errors = {}
+        for keys, message in self.problems():
+            errors.setdefault(keys[0] if keys[0] in self.FILE_FIELDS else "body", []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def problems(self):
+        """What breaks the content rules (guide/safety.py), as (keys, message)."""
+        problems = safety.sources_problems(self.sources)
+        if self.kind in (self.Kind.SCAN, self.Kind.PROCEDURE):
+            problems += safety.procedure_problems(self.file_fields(), schemes=safety.WEB_SCHEMES)
+            problems += [(("body",), message) for _, message in safety.body_problems(self.body)]
+        return problems
+
     @property
     def is_approved(self):
         return self.review_status == APPROVED
 
     @property
     def review_overdue(self):
-        return self.next_review_due < timezone.localdate()
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         instance = super().from_db(db, field_names, values, **kwargs)
-        instance._loaded_text = instance.reviewed_text() if "body" in field_names else None
+        loaded_all = set(cls.FILE_FIELDS) <= set(field_names)
+        instance._loaded_text = instance.reviewed_text() if loaded_all else None
         return instance
 
     def reviewed_text(self):
-        """The words a clinician approves: a change to any of them needs a new review."""
-        return (self.title, self.summary, self.body, self.caption, self.duration, self.sedation, self.usual_stay)
+        """Everything a clinician approves: every field a patient sees (words, facts,
+        dose, sources, related pages, review dates). A change to any needs a new review."""
+        fields = self.file_fields()
+        return content_hash({name: fields[name] for name in self.FILE_FIELDS if name not in self.APPROVAL_FIELDS})
 
     def render(self, linker=None):
         rendered = render_markdown(self.body, linker)
         self.body_html, self.toc = rendered.html, rendered.toc
 
+    #: What returning to draft clears: the approval and the dates it set.
+    DRAFT_VALUES = {
+        "review_status": DRAFT, "approved_by": None, "approved_by_name": "", "approved_on": None,
+        "last_reviewed": None, "next_review_due": None, "reviewer_role": "",
+    }  # fmt: skip
+
     def return_to_draft(self):
-        self.review_status = DRAFT
-        self.approved_by = None
-        self.approved_by_name = ""
-        self.approved_on = None
+        for name, value in self.DRAFT_VALUES.items():
+            setattr(self, name, value)
 
     def approve(self, user, on=None):
         """Record a clinician's approval: who, when, and the next review date."""
@@ -231,9 +282,7 @@ class ChildContent(SyncedContent):
         super().save(*args, **kwargs)
         if edited:
             # Editing what a clinician approved sends the page back for review.
-            Page.objects.filter(slug=self.PARENT_SLUG, review_status=APPROVED).update(
-                review_status=DRAFT, approved_by=None, approved_by_name="", approved_on=None
-            )
+            Page.objects.filter(slug=self.PARENT_SLUG, review_status=APPROVED).update(**Page.DRAFT_VALUES)
 
 
 class ComparisonRow(ChildContent):
@@ -329,34 +378,6 @@ class GlossaryTerm(ChildContent):
         self.definition_html = render_markdown(self.definition).html
 
 
-def rerender_all() -> int:
-    """Render all stored HTML again, writing only what changed.
-
-    Needed after the glossary changes (links on other pages) and after an
-    upgrade that changes how Markdown is rendered. Returns how many objects
-    changed.
-    """
-    linker = glossary_linker()
-    changed = 0
-    for model, fields in (
-        (Page, ["body_html", "toc"]),
-        (FAQ, ["answer_html"]),
-        (ComparisonRow, ["diagnostic_html", "interventional_html"]),
-        (GlossaryTerm, ["definition_html"]),
-    ):
-        stale = []
-        for obj in model.objects.all():
-            before = [getattr(obj, name) for name in fields]
-            obj.render(linker)
-            if [getattr(obj, name) for name in fields] != before:
-                stale.append(obj)
-        model.objects.bulk_update(stale, fields)
-        changed += len(stale)
-    from radiology_guide.guide.prerender import prerender_all  # it renders templates with these models
-
-    return changed + prerender_all()
-
-
 class SearchEntry(models.Model):
     """One searchable thing (a page, an FAQ or a glossary term) as plain text.
 
@@ -378,17 +399,54 @@ class SearchEntry(models.Model):
         return self.title
 
 
+class Draft(models.Model):
+    """Unpublished changes to one piece of content: the fields an editor saved,
+    waiting to be published. Patients see the object's own row until then.
+
+    One table for every content type (guide/content_types.py names them), so a
+    new type needs no draft fields of its own.
+    """
+
+    model = models.CharField(max_length=40)  # a content type's name: "page", "faq", ...
+    object_id = models.PositiveBigIntegerField()
+    fields = models.JSONField()
+    note = models.CharField("what changed", max_length=200, blank=True)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    saved_at = models.DateTimeField(default=timezone.now)
+    publish_at = models.DateTimeField(null=True, blank=True)
+    publish_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["model", "object_id"], name="one_draft_per_object")]
+
+    def __str__(self):
+        return f"Draft of {self.model} {self.object_id}"
+
+
 class Revision(models.Model):
-    """What a piece of content said after each save in admin, and who saved it.
+    """What a piece of content said after each change, from any path (admin,
+    publishing, sync, export, restore), who made it, and why.
 
     Together with ``export_content`` (which puts the files under review in
     git) this keeps a history editors and clinicians can read and restore.
     """
 
-    model = models.CharField(max_length=40)  # "page", "faq", "comparisonrow" or "glossaryterm"
+    class Action(models.TextChoices):
+        DRAFT = "draft", "Draft saved"
+        PUBLISHED = "published", "Published"
+        APPROVED = "approved", "Published with clinical approval"
+        SYNCED = "synced", "Loaded from the content files"
+        EXPORTED = "exported", "Written to the content files"
+        RESTORED = "restored", "Restored as a draft"
+
+    model = models.CharField(max_length=40)  # a content type's name: "page", "faq", ...
     object_id = models.PositiveBigIntegerField()
     title = models.CharField(max_length=200)
     fields = models.JSONField()
+    action = models.CharField(max_length=20, choices=Action.choices, default=Action.PUBLISHED)
+    note = models.CharField("what changed", max_length=200, blank=True)
     saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     saved_at = models.DateTimeField(default=timezone.now)
 
@@ -399,37 +457,10 @@ class Revision(models.Model):
     def __str__(self):
         return f"{self.title} ({self.saved_at:%Y-%m-%d %H:%M})"
 
-    @classmethod
-    def record(cls, obj, user):
-        fields = json.loads(json.dumps(obj.file_fields(), default=str))
-        return cls.objects.create(
-            model=obj._meta.model_name, object_id=obj.pk, title=str(obj)[:200], fields=fields, saved_by=user
-        )
-
-    def target(self):
-        model = {m._meta.model_name: m for m in (Page, FAQ, ComparisonRow, GlossaryTerm)}[self.model]
-        return model.objects.filter(pk=self.object_id).first()
-
     # Review records are never restored: an old approval cannot come back.
-    NOT_RESTORED = {
-        "review_status",
-        "approved_by_name",
-        "approved_on",
-        "last_reviewed",
-        "next_review_due",
-        "reviewer_role",
-    }
-
-    def restore(self, user):
-        """Put this revision's words back (a new save, and so a new revision)."""
-        obj = self.target()
-        for name, value in self.fields.items():
-            if name in self.NOT_RESTORED:
-                continue
-            field = obj._meta.get_field(name)
-            setattr(obj, name, field.to_python(value) if value is not None else None)
-        obj.save()
-        return Revision.record(obj, user)
+    NOT_RESTORED = frozenset(
+        {"review_status", "approved_by_name", "approved_on", "last_reviewed", "next_review_due", "reviewer_role"}
+    )
 
 
 class Synonym(models.Model):

@@ -12,10 +12,14 @@ A request then reads one row and renders only the site's header and footer
 around it (README "Benchmarks" has the measurements).
 """
 
+import re
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from radiology_guide.core.models import ClinicDetails
+from radiology_guide.guide.markdown import render_inline
 from radiology_guide.guide.models import LINK_FIELDS, Page
 
 TEMPLATES = {
@@ -37,7 +41,82 @@ def _neighbours(sections, slug):
     return previous, following
 
 
-def render_main(page, sections=None, by_slug=None):
+# The structured blocks of a scan or procedure page, with their headings, and
+# the body section each one goes before (None: after "Recovery and going home").
+# Every scan and procedure page is laid out the same way (content/README.md).
+STRUCTURED_BLOCKS = {
+    "preparation": ("how-do-i-prepare", "How do I prepare?"),
+    "risks": ("what-are-the-risks", "What are the risks?"),
+    "sedation": ("after-sedation", "After sedation"),
+    "help": ("when-to-get-help", "When to get help"),
+}
+PLACED_BEFORE = {"what-happens-on-the-day": ["preparation"], "recovery-and-going-home": ["risks"]}
+PLACED_AFTER = {"recovery-and-going-home": ["sedation", "help"]}
+_H2 = re.compile(r'<h2 id="([^"]+)">')
+
+
+def procedure_blocks(page):
+    """The body split at its headings, with the structured blocks placed
+    among them: a list of {"html": ...} or {"name": ...}, and the table of
+    contents in the same order."""
+    wanted = ["preparation", "risks", "help"]
+    if page.sedation_aftercare:
+        wanted.insert(2, "sedation")
+    parts = [part for part in re.split(r'(?=<h2 id=")', page.body_html) if part.strip()]
+    titles = {entry["id"]: entry["title"] for entry in page.toc}
+    blocks, toc = [], []
+
+    def add(names):
+        for name in names:
+            if name in wanted:
+                wanted.remove(name)
+                blocks.append({"name": name})
+                toc.append({"id": STRUCTURED_BLOCKS[name][0], "title": STRUCTURED_BLOCKS[name][1], "level": 2})
+
+    for part in parts:
+        match = _H2.match(part)
+        anchor = match.group(1) if match else None
+        add(PLACED_BEFORE.get(anchor, []))
+        blocks.append({"html": mark_safe(part)})  # noqa: S308 - sanitised when saved
+        if anchor:
+            toc.append({"id": anchor, "title": titles.get(anchor, ""), "level": 2})
+        add(PLACED_AFTER.get(anchor, []))
+    add(list(wanted))  # a body without the usual headings still shows every block
+    return blocks, toc
+
+
+def _inline(value):
+    return mark_safe(render_inline(value))  # noqa: S308 - sanitised by render_inline
+
+
+def structured_context(page):
+    """The structured safety content, rendered (inline Markdown allowed)."""
+    preparation = page.preparation or {}
+    signs = page.warning_signs or {}
+    return {
+        "preparation": [
+            (label, _inline(preparation[key]))
+            for key, label in (
+                ("eating_and_drinking", "Eating and drinking"),
+                ("medicines", "Medicines"),
+                ("what_to_bring", "What to bring"),
+                ("other", "Other things to know"),
+            )
+            if preparation.get(key)
+        ],
+        "signs": {
+            key: [_inline(text) for text in signs.get(key) or []]
+            for key in ("call_999", "call_111_or_unit", "next_visit")
+        },
+        "risks": [
+            {"what": _inline(risk["what"]), "how_often": risk["how_often"], "source": risk["source"]}
+            for risk in page.risks or []
+        ],
+        "dose": _inline(page.dose) if page.dose else "",
+    }
+
+
+def render_main(page, sections=None, by_slug=None, clinic=None):
     """The HTML inside <main> for a guide page, from the database as it is now.
     ``sections`` and ``by_slug`` (every page to link to) save queries when
     many pages are rendered at once."""
@@ -46,17 +125,29 @@ def render_main(page, sections=None, by_slug=None):
     previous, following = _neighbours(sections, page.slug)
     related = page.related_pages(by_slug)
     context = {"page": page, "related": related, "previous": previous, "next": following}
+    if page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
+        blocks, toc = procedure_blocks(page)
+        # "When to get help" gives the clinic's phone number: saving the
+        # clinic's details renders the pages again (guide/signals.py).
+        context |= {"blocks": blocks, "toc": toc, "clinic": clinic or ClinicDetails.load()}
+        context |= structured_context(page)
     return render_to_string(TEMPLATES[page.kind], context).strip()
 
 
-def prerender_all():
-    """Render every guide page's main_html again; returns how many changed.
-    Three queries and one bulk update, however many pages there are."""
+def prerender_all(clinic=None, only=None):
+    """Render every guide page's main_html again (or those whose pk is in
+    ``only``); returns how many changed. Three queries and one bulk update,
+    however many pages there are. ``clinic``: the clinic's details just saved
+    (the cached copy is older)."""
     sections = list(Page.objects.sections().values_list("slug", "title"))
     by_slug = {page.slug: page for page in Page.objects.only(*LINK_FIELDS)}
     stale = []
-    for page in Page.objects.filter(kind__in=KINDS):
-        html = render_main(page, sections, by_slug)
+    clinic = clinic or ClinicDetails.load()
+    pages = Page.objects.filter(kind__in=KINDS)
+    if only is not None:
+        pages = pages.filter(pk__in=only)
+    for page in pages:
+        html = render_main(page, sections, by_slug, clinic)
         if html != page.main_html:
             page.main_html = html
             stale.append(page)

@@ -94,13 +94,37 @@ def _markdown_body(path: Path) -> str:
     return text
 
 
-def main(paths: list[str]) -> int:
-    import markdown
+def structured_html(texts) -> str:
+    """The structured sentences of a scan or procedure page (guide/safety.py),
+    each as its own block, to be measured with the body."""
+    from radiology_guide.guide.markdown import render_inline
 
+    return "".join(f"<li>{render_inline(text)}</li>" for text in texts)
+
+
+def file_html(path: Path) -> str:
+    """A content file as a patient reads it: the body and any structured text."""
+    import markdown
+    import yaml
+
+    from radiology_guide.guide.safety import structured_texts
+
+    html = markdown.markdown(_markdown_body(path), extensions=["tables"])
+    text = path.read_text(encoding="utf-8")
+    if text.startswith("---") and text.count("\n---") >= 1:
+        try:
+            meta = yaml.safe_load(text.split("\n---", 1)[0].removeprefix("---")) or {}
+        except yaml.YAMLError:
+            meta = {}
+        if isinstance(meta, dict):
+            html += structured_html(structured_texts(meta))
+    return html
+
+
+def main(paths: list[str]) -> int:
     failed = 0
     for name in paths:
-        html = markdown.markdown(_markdown_body(Path(name)), extensions=["tables"])
-        grade, smog = html_scores(html)
+        grade, smog = html_scores(file_html(Path(name)))
         ok = grade <= MAX_GRADE and smog <= MAX_SMOG
         failed += not ok
         print(f"{'ok  ' if ok else 'FAIL'} grade {grade:5.1f}  smog {smog:5.1f}  {name}")

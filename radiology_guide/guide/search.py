@@ -1,7 +1,8 @@
 """Search across every page, FAQ and glossary term, in patients' own words.
 
 ``SearchEntry`` holds each as plain text (one line per heading, paragraph or
-list item), kept current when content is saved or synced. A search, in order:
+list item), kept current by guide/publishing.py
+(which entries a content type has: guide/content_types.py). A search, in order:
 
 1. **Synonyms** (``guide.synonyms``): a phrase editors listed ("cat scan",
    "parking") puts the page it means first.
@@ -29,7 +30,8 @@ from django.utils.safestring import mark_safe
 
 from radiology_guide.core.cache import content_version
 from radiology_guide.guide import synonyms
-from radiology_guide.guide.models import FAQ, GlossaryTerm, Page, SearchEntry, Synonym
+from radiology_guide.guide.models import SearchEntry, Synonym
+from radiology_guide.guide.safety import structured_texts
 
 START, STOP = "\x02", "\x03"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -79,12 +81,15 @@ def plain_text(html):
 def entries_for_page(page):
     if page.slug == "home":
         return []
+    # A scan or procedure page's preparation, warning signs and risks are
+    # what people search for ("bleeding after a biopsy"), so they count too.
+    structured = "\n".join(strip_tags(text) for text in structured_texts(page.file_fields()))
     return [
         SearchEntry(
             kind=page.kind,
             key=page.slug,
             title=page.title,
-            text=f"{page.summary}\n{plain_text(page.body_html)}",
+            text="\n".join(part for part in (page.summary, plain_text(page.body_html), structured) if part),
             url=page.get_absolute_url(),
         )
     ]
@@ -104,40 +109,6 @@ def entry_for_term(term):
         text=f"{term.aliases}\n{plain_text(term.definition_html)}",
         url=term.get_absolute_url(),
     )
-
-
-def update_entry(obj):
-    """Bring one object's entry up to date (after a save in admin)."""
-    if isinstance(obj, Page):
-        new = entries_for_page(obj)
-    elif isinstance(obj, FAQ):
-        new = [entry_for_faq(obj)]
-    else:
-        new = [entry_for_term(obj)]
-    remove_entry(obj)
-    SearchEntry.objects.bulk_create(new)
-
-
-def remove_entry(obj):
-    kind, key = _identity(obj)
-    SearchEntry.objects.filter(kind__in=kind, key=key).delete()
-
-
-def _identity(obj):
-    if isinstance(obj, Page):
-        return [choice for choice, _ in Page.Kind.choices], obj.slug
-    if isinstance(obj, FAQ):
-        return ["faq"], obj.anchor
-    return ["term"], obj.slug
-
-
-def rebuild_index():
-    """Rebuild every entry (after a sync): a few hundred rows, one transaction."""
-    SearchEntry.objects.all().delete()
-    entries = [entry for page in Page.objects.all() for entry in entries_for_page(page)]
-    entries += [entry_for_faq(faq) for faq in FAQ.objects.all()]
-    entries += [entry_for_term(term) for term in GlossaryTerm.objects.all()]
-    SearchEntry.objects.bulk_create(entries)
 
 
 def search(query: str, limit: int = 20) -> list[Result]:

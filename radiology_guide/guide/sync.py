@@ -7,7 +7,14 @@ synced or exported (``synced_hash``). On a sync, for each object:
 * the file and the database already agree: unchanged;
 * the database still holds what was last synced: the file changed, update it;
 * the database was edited since (by an admin) and the file differs: a conflict.
-  The object is left alone and reported, unless ``force`` is given.
+  The object is left alone and reported, unless ``force`` is given;
+* the object has an unpublished draft in admin and the file differs: a
+  conflict too. ``force`` updates the live object, but a draft is never
+  overwritten or deleted by a sync.
+
+Files are reviewed in git, so what they say is loaded as published content,
+with a revision for each object created or updated. The follow-up work
+(rendering, search, cached pages) is done once at the end (guide/publishing.py).
 """
 
 from dataclasses import dataclass, field
@@ -15,23 +22,19 @@ from pathlib import Path
 
 from django.db import transaction
 
-from radiology_guide.guide import content_files, signals, synonyms
+from radiology_guide.guide import content_files, publishing, synonyms
+from radiology_guide.guide.content_types import BY_RECORD, CONTENT_TYPES
 from radiology_guide.guide.models import (
     FAQ,
     ComparisonRow,
+    Draft,
     GlossaryTerm,
     Page,
+    Revision,
     SearchEntry,
     content_hash,
     glossary_linker,
-    rerender_all,
 )
-from radiology_guide.guide.prerender import prerender_all
-from radiology_guide.guide.search import rebuild_index
-
-MODELS = {"term": GlossaryTerm, "row": ComparisonRow, "faq": FAQ, "page": Page}
-KEY_FIELDS = {"term": "slug", "row": "feature", "faq": "anchor", "page": "slug"}
-LABELS = {"term": "glossary term", "row": "comparison row", "faq": "FAQ", "page": "page"}
 
 
 @dataclass
@@ -60,55 +63,68 @@ def sync_content(root: Path, force=False) -> SyncReport:
     synonyms.read_file(root)  # a broken synonyms file stops the sync before anything is stored
     report = SyncReport()
     with transaction.atomic():
-        with signals.bulk_sync():
-            # Terms first (pages link to them), pages last (a child's change
-            # must not undo the review status its page's file records).
-            for model_name in ("term", "row", "faq", "page"):
-                _sync_model(model_name, content.of(model_name), report, force)
+        # Terms first (pages link to them), pages last (a child's change
+        # must not undo the review status its page's file records).
+        loaded = []
+        for content_type in CONTENT_TYPES:
+            loaded += _sync_model(content_type, content.of(content_type.record), report, force)
+        publishing.record(loaded, Revision.Action.SYNCED, note="Loaded from the content files")
         # Glossary links on pages that did not change themselves, and any
         # change in how this version of the code renders Markdown.
-        report.rerendered = rerender_all()
+        report.rerendered = publishing.rerender_all(fresh=loaded)
         if report.changes or not SearchEntry.objects.exists():
-            rebuild_index()
+            publishing.rebuild_search_index()
         synonyms.sync_synonyms(root, report, force)
         if report.changes or report.rerendered:
-            signals.retire_cached_pages()
+            publishing.retire_cached_pages()
     return report
 
 
-def _sync_model(model_name, records, report, force):
-    model, key_field = MODELS[model_name], KEY_FIELDS[model_name]
-    existing = {getattr(obj, key_field): obj for obj in model.objects.all()}
-    linker = glossary_linker() if model_name in ("faq", "page") else None
+def _sync_model(content_type, records, report, force):
+    """Sync one kind of content; returns the objects created or updated."""
+    model, label_of = content_type.model, content_type.label
+    existing = {content_type.key(obj): obj for obj in model.objects.all()}
+    drafted = set(Draft.objects.filter(model=content_type.name).values_list("object_id", flat=True))
+    linker = glossary_linker() if model in (FAQ, Page) else None
+    loaded = []
     for record in records:
-        label = f"{LABELS[model_name]} '{record.key}' ({record.path}:{record.line})"
+        label = f"{label_of} '{record.key}' ({record.path}:{record.line})"
         file_hash = content_hash(record.fields)
         obj = existing.pop(record.key, None)
         if obj is None:
             obj = model(**record.fields, synced_hash=file_hash)
             _save(obj, linker)
             report.created.append(label)
+            loaded.append(obj)
             continue
         current = obj.current_hash()
         if current == file_hash:
             if obj.synced_hash != file_hash:
                 model.objects.filter(pk=obj.pk).update(synced_hash=file_hash)
             report.unchanged += 1
+        elif obj.pk in drafted and not force:
+            report.conflicts.append(f"{label}: has an unpublished draft in admin, and the file differs")
         elif current == obj.synced_hash or force:
             for name, value in record.fields.items():
                 setattr(obj, name, value)
             obj.synced_hash = file_hash
             _save(obj, linker)
             report.updated.append(label)
+            loaded.append(obj)
         else:
             report.conflicts.append(f"{label}: edited in admin since the last sync, and the file differs")
+    gone = []
     for key, obj in existing.items():
-        label = f"{LABELS[model_name]} '{key}'"
-        if obj.current_hash() == obj.synced_hash or force:
-            obj.delete()
+        label = f"{label_of} '{key}'"
+        if (obj.current_hash() == obj.synced_hash and obj.pk not in drafted) or force:
+            gone.append(obj)
             report.deleted.append(label)
         else:
             report.conflicts.append(f"{label}: edited or added in admin, and not in the files (export it first)")
+    if gone:
+        Draft.objects.filter(model=content_type.name, object_id__in=[obj.pk for obj in gone]).delete()
+        model.objects.filter(pk__in=[obj.pk for obj in gone]).delete()
+    return loaded
 
 
 def _save(obj, linker):
@@ -160,12 +176,22 @@ def export_content(root: Path) -> list[Path]:
             changed.append(path)
     # Record what is now on disk as synced. Storing the fields as read back also
     # normalises what a file cannot hold (trailing spaces, numbering gaps in
-    # the order), so that a sync straight after reports no changes.
+    # the order), so that a sync straight after reports no changes. Each
+    # object whose admin edits are now in the files gets a revision.
+    exported = []
     for record in content_files.read_content(root).records:
-        model = MODELS[record.model]
-        model.objects.filter(**{KEY_FIELDS[record.model]: record.key}).update(
-            **record.fields, synced_hash=content_hash(record.fields)
-        )
-    # Those updates skip save(): render the guide pages from the stored fields.
-    prerender_all()
+        content_type = BY_RECORD[record.model]
+        file_hash = content_hash(record.fields)
+        objects = content_type.model.objects.filter(**{content_type.key_field: record.key})
+        obj = objects.first()
+        if obj is None or (obj.synced_hash == file_hash and obj.current_hash() == file_hash):
+            continue
+        objects.update(**record.fields, synced_hash=file_hash)
+        obj.refresh_from_db()
+        exported.append(obj)
+    publishing.record(exported, Revision.Action.EXPORTED, note="Written to the content files")
+    if exported:
+        # Those updates skip save(): render the stored fields again, once.
+        publishing.rerender_all()
+        publishing.retire_cached_pages()
     return changed

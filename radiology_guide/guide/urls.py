@@ -15,6 +15,8 @@ urlpatterns = [
     path("search/", views.search_results, name="search"),
     path("contact/", views.contact, name="contact"),
     path("site-map/", views.site_map, name="site_map"),
+    path("visiting/", views.visiting, name="visiting"),
+    path("preview/<str:token>/", views.preview, name="preview"),
     path("privacy/", views.site_page, {"slug": "privacy"}, name="privacy"),
     path("accessibility/", views.site_page, {"slug": "accessibility"}, name="accessibility"),
 ]

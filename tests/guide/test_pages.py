@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from radiology_guide.guide import publishing
 from radiology_guide.guide.models import FAQ, GlossaryTerm, Page
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +35,11 @@ def test_home_explains_both_sides_and_where_to_start(client):
         assert section.get_absolute_url() in html
 
 
-def test_guide_section_has_contents_review_dates_sources_and_neighbours(client):
+def test_guide_section_has_contents_last_updated_sources_and_neighbours(client):
     html = client.get("/guide/diagnostic-radiology/").content.decode()
     assert "On this page" in html
     assert 'href="#what-kinds-of-scan-are-there"' in html and 'id="what-kinds-of-scan-are-there"' in html
-    assert "Page last reviewed" in html and "Next review due" in html
+    assert "Last updated" in html
     assert "Where this information comes from" in html
     assert 'rel="prev" href="/guide/two-sides-of-radiology/"' in html
     assert 'rel="next" href="/guide/interventional-radiology/"' in html
@@ -46,10 +47,13 @@ def test_guide_section_has_contents_review_dates_sources_and_neighbours(client):
     assert 'href="/enquire/?topic=diagnostic-radiology"' in html
 
 
-def test_draft_page_says_it_is_not_yet_clinically_reviewed(client):
+def test_draft_page_shows_one_honest_review_status(client):
     html = client.get("/guide/interventional-radiology/").content.decode()
-    assert "Not yet checked by our radiologists" in html
-    assert "not yet clinically reviewed" in html
+    assert html.count("Not yet checked by our radiologists") == 1
+    # No review that did not happen: no review date, no reviewer, however it is worded.
+    for claim in ("Page last reviewed", "Reviewed by", "Content editor", "Clinically reviewed", "Next review due"):
+        assert claim not in html
+    assert "Last updated" in html
 
 
 def test_comparison_is_a_real_table_with_caption_and_header_scopes(client):
@@ -153,3 +157,19 @@ def test_the_menu_marks_the_page_the_reader_is_on(client):
 def test_a_guide_page_address_with_the_wrong_kind_is_not_found(client):
     assert client.get("/guide/ct-scan/").status_code == 404  # a scan, not a section
     assert client.get("/procedures/diagnostic-radiology/").status_code == 404
+
+
+def test_editing_one_faq_updates_the_faq_pages_last_updated_date(client):
+    import datetime
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    Page.objects.filter(slug="faqs").update(updated_at=long_ago)
+    FAQ.objects.update(updated_at=long_ago)
+    assert f"{long_ago.day} {long_ago:%B %Y}" in client.get("/faqs/").content.decode()
+    faq = FAQ.objects.first()
+    faq.answer += " Ask us if you are not sure."
+    publishing.publish(faq, None)
+    today = timezone.localdate()
+    assert f"Last updated</dt><dd>{today.day} {today:%B %Y}" in client.get("/faqs/").content.decode()

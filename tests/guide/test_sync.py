@@ -94,8 +94,27 @@ BROKEN = [
     ("unknown field", DIAGNOSTIC, replacing("summary:", "colour: blue\nsummary:"), "unknown field 'colour'"),
     ("malformed table", "comparison.md", replacing("| Main role |", "| Main role | extra |"), "exactly 3 filled cells"),
     ("bad yaml", "faqs.md", replacing("title:", "title: [unclosed"), "not valid YAML"),
-    ("bad date", "glossary.md", replacing("last_reviewed: 2026-11-27", "last_reviewed: soon"), "must be a date"),
+    (
+        "hand-typed review date",
+        "glossary.md",
+        replacing("review_status:", "last_reviewed: 2026-11-27\nreview_status:"),
+        "review dates are set by a clinician's approval",
+    ),
+    (
+        "approval typed on a draft",
+        DIAGNOSTIC,
+        replacing("review_status:", "approved_on: 2026-11-27\nreview_status:"),
+        "written only by export_content",
+    ),
+    ("javascript source", DIAGNOSTIC, replacing("url: https://", "url: javascript://"), "must start with https://"),
+    ("home page source", DIAGNOSTIC, lambda text: _first_url_to(text, "https://www.nhs.uk/"), "is a home page"),
 ]
+
+
+def _first_url_to(text, url):
+    import re
+
+    return re.sub(r"url: \S+", f"url: {url}", text, count=1)
 
 
 @pytest.mark.parametrize(("name", "file", "breaks", "message"), BROKEN, ids=[b[0] for b in BROKEN])
@@ -131,3 +150,17 @@ def test_export_of_untouched_content_rewrites_nothing_semantic(content_dir):
     call_command("export_content", "--path", str(content_dir))
     out, _ = sync(content_dir)
     assert "0 created, 0 updated, 0 deleted" in out
+
+
+def test_an_approval_round_trips_through_the_files_with_its_review_dates(content_dir, reviewer):
+    page = Page.objects.get(slug="ct-scan")
+    page.approve(reviewer)
+    call_command("export_content", "--path", str(content_dir), stdout=None)
+    text = (content_dir / "procedures" / "ct-scan.md").read_text()
+    assert "approved_by: Asha Jones" in text and f"approved_on: {page.approved_on.isoformat()}" in text
+    assert "last_reviewed" not in text and "next_review_due" not in text  # derived from the approval
+    out, err = sync(content_dir)
+    assert "0 created, 0 updated, 0 deleted" in out and "0 conflict(s)" in out, err
+    page.refresh_from_db()
+    assert page.is_approved and page.last_reviewed == page.approved_on
+    assert page.next_review_due == page.approved_on.replace(year=page.approved_on.year + 3)

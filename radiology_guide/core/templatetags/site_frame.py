@@ -32,6 +32,7 @@ SITE_LINKS = {
     "enquire": ("enquiries:form", ()),
     "contact": ("guide:contact", ()),
     "site_map": ("guide:site_map", ()),
+    "visiting": ("guide:visiting", ()),
     "privacy": ("guide:privacy", ()),
     "accessibility": ("guide:accessibility", ()),
     "sitemap": ("sitemap", ()),

@@ -27,7 +27,7 @@ def let_editors_edit_synonyms(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("guide", "0004_guide_page_main_html"),
+        ("guide", "0005_page_structured_safety_content"),
         ("enquiries", "0002_groups"),
     ]
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from radiology_guide.guide.content_files import ContentError
+from radiology_guide.guide.content_files import ContentError, read_content
 from radiology_guide.guide.sync import sync_content
 
 
@@ -13,10 +13,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, default=None, help="content folder (default: CONTENT_DIR)")
         parser.add_argument("--force", action="store_true", help="overwrite edits made in admin since the last sync")
+        parser.add_argument(
+            "--check", action="store_true", help="check every file and list every problem; write nothing"
+        )
 
-    def handle(self, *args, path=None, force=False, **options):
+    def handle(self, *args, path=None, force=False, check=False, **options):
+        root = path or settings.CONTENT_DIR
+        if check:
+            try:
+                content = read_content(root)
+            except ContentError as error:
+                problems = len(getattr(error, "errors", [error]))
+                raise CommandError(
+                    f"{error}\nsync_content --check: {problems} problem(s); nothing was written."
+                ) from None
+            self.stdout.write(f"sync_content --check: {len(content.records)} objects in {root} are valid")
+            return
         try:
-            report = sync_content(path or settings.CONTENT_DIR, force=force)
+            report = sync_content(root, force=force)
         except ContentError as error:
             raise CommandError(f"{error}\nNothing was imported.") from None
         for label in report.created:

@@ -1,0 +1,89 @@
+"""One registry of the kinds of content editors change: pages, comparison
+rows, FAQs and glossary terms.
+
+Sync, export, search, drafts, revisions, preview and publishing all read
+their names, keys and fields from here, so a new kind of content is added in
+one place (and its model, admin and content file format).
+"""
+
+from dataclasses import dataclass
+
+from radiology_guide.guide import search
+from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page
+
+
+@dataclass(frozen=True, eq=False)
+class ContentType:
+    model: type
+    #: Its name in the content files' records ("page", "row", "faq", "term").
+    record: str
+    #: The field that names one object in the files and in sync reports.
+    key_field: str
+    label: str
+    #: Stored HTML, rendered from the Markdown fields by ``obj.render()``.
+    html_fields: tuple[str, ...]
+    #: Search entries for one object ([] for none); search kinds it owns.
+    search_entries: object = None
+    search_kinds: tuple[str, ...] = ()
+    #: A change renders other objects again (glossary terms: their links).
+    relinks_everything: bool = False
+    #: Markdown fields where glossary terms are linked (render() with a linker).
+    linked_fields: tuple[str, ...] = ()
+
+    @property
+    def name(self):
+        """Its name in drafts and revisions: the model's name, "page", "faq", ..."""
+        return self.model._meta.model_name
+
+    def key(self, obj):
+        return getattr(obj, self.key_field)
+
+    def public_slug(self, obj):
+        """The slug of the page a patient reads this on."""
+        return obj.slug if self.model is Page else self.model.PARENT_SLUG
+
+
+# In sync order: terms first (pages link to them), pages last (a child's
+# change must not undo the review status its page's file records).
+CONTENT_TYPES = (
+    ContentType(
+        GlossaryTerm,
+        "term",
+        "slug",
+        "glossary term",
+        ("definition_html",),
+        lambda term: [search.entry_for_term(term)],
+        ("term",),
+        relinks_everything=True,
+    ),
+    ContentType(ComparisonRow, "row", "feature", "comparison row", ("diagnostic_html", "interventional_html")),
+    ContentType(
+        FAQ,
+        "faq",
+        "anchor",
+        "FAQ",
+        ("answer_html",),
+        lambda faq: [search.entry_for_faq(faq)],
+        ("faq",),
+        linked_fields=("answer",),
+    ),
+    ContentType(
+        Page,
+        "page",
+        "slug",
+        "page",
+        ("body_html", "toc"),
+        search.entries_for_page,
+        tuple(choice for choice, _ in Page.Kind.choices),
+        linked_fields=("body",),
+    ),
+)
+
+BY_RECORD = {content_type.record: content_type for content_type in CONTENT_TYPES}
+BY_NAME = {content_type.name: content_type for content_type in CONTENT_TYPES}
+BY_MODEL = {content_type.model: content_type for content_type in CONTENT_TYPES}
+
+
+def of(obj_or_model):
+    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    return BY_MODEL[model]

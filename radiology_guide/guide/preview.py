@@ -1,0 +1,80 @@
+"""A draft shown exactly as a patient would see it: the public page's own
+template and CSS, with the draft in place of the live content.
+
+Two ways in: a button on the admin change form (staff, /admin/...), and a
+signed link that works for 7 days without an account (/preview/<token>/),
+for a clinician asked to read a draft. Neither is ever cached or indexed:
+both prefixes are private areas (core/paths.py), and every preview response
+says ``no-store`` and ``noindex``.
+"""
+
+import datetime
+
+from django.core import signing
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+
+from radiology_guide.guide import content_types, prerender, publishing
+from radiology_guide.guide.models import Page
+
+SALT = "radiology_guide.guide.preview"
+LINK_LIFETIME = datetime.timedelta(days=7)
+
+
+def token_for(obj) -> str:
+    return signing.dumps({"m": content_types.of(obj).name, "id": obj.pk}, salt=SALT)
+
+
+def signed_link(request, obj) -> str:
+    return request.build_absolute_uri(reverse("guide:preview", args=[token_for(obj)]))
+
+
+def from_token(token):
+    """The object a signed link names, or None (expired, forged, deleted)."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=LINK_LIFETIME)
+        content_type = content_types.BY_NAME[data["m"]]
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+    return content_type.model.objects.filter(pk=data["id"]).first()
+
+
+def _never_kept(response):
+    add_never_cache_headers(response)  # Cache-Control: ... no-store, private
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def response(request, obj):
+    """The public page that shows ``obj``, with ``obj``'s draft in it."""
+    from radiology_guide.guide.views import page_template_and_context
+
+    draft = publishing.draft_of(obj)
+    publishing.with_draft(obj)
+    if isinstance(obj, Page):
+        page, replace = obj, None
+        if page.kind != Page.Kind.PAGE:
+            page.main_html = prerender.render_main(page)  # the draft's, not the stored one
+    else:
+        page, replace = Page.objects.get(slug=content_types.of(obj).public_slug(obj)), obj
+    template, context = page_template_and_context(page, replace)
+    context |= {
+        "noindex": True,
+        "preview_note": (
+            "Preview of a draft: patients do not see these changes until they are published."
+            if draft
+            else "Preview: this is the published page; there are no unpublished changes."
+        ),
+    }
+    return _never_kept(render(request, template, context))
+
+
+def expired(request):
+    response = render(
+        request,
+        "guide/preview_expired.html",
+        {"noindex": True, "days": LINK_LIFETIME.days},
+        status=410,
+    )
+    return _never_kept(response)

@@ -1,0 +1,30 @@
+"""Background work for content, run by the Tasks worker (`manage.py db_worker`).
+
+The drafts are the record of what is scheduled (``Draft.publish_at``), so
+nothing depends on a task surviving: ``publish_due_drafts`` publishes every
+draft whose time has come, whichever task runs it.
+"""
+
+from django.tasks import task
+
+from radiology_guide.guide import publishing
+
+
+@task
+def publish_due_drafts():
+    return publishing.publish_due()
+
+
+def enqueue_publish_due(when):
+    backend = publish_due_drafts.get_backend()
+    if backend.supports_defer:
+        publish_due_drafts.using(run_after=when).enqueue()
+    # Django's immediate backend (tests) cannot run a task later: the tests
+    # call publish_due_drafts themselves once the time has come.
+
+
+@task
+def send_review_reminders():
+    """Email the content editors what is waiting (drafts, reviews due in 30
+    days, overdue reviews). Returns how many people were sent it."""
+    return publishing.send_review_reminders()

@@ -1,0 +1,26 @@
+"""The admin home page's panel: what is waiting for editors and clinicians."""
+
+from django import template
+from django.urls import reverse
+
+from radiology_guide.guide import publishing
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/guide/waiting_panel.html", takes_context=True)
+def waiting_panel(context):
+    user = context["request"].user
+    if not user.has_perm("guide.view_page"):
+        return {"show": False}
+    waiting = publishing.waiting()
+    return {
+        "show": True,
+        "drafts": [
+            (obj, draft, reverse(f"admin:guide_{draft.model}_change", args=[obj.pk]))
+            for obj, draft in waiting["drafts"]
+        ],
+        "due_soon": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in waiting["due_soon"]],
+        "overdue": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in waiting["overdue"]],
+        "days": publishing.REVIEW_WARNING_DAYS,
+    }

@@ -1,0 +1,77 @@
+"""A content editor changes a live page: the change is a draft that patients
+do not see, the preview shows it in the site's own style, publishing shows it
+on the next request, and the revision list puts the original words back."""
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from radiology_guide.guide.models import Page
+from tests.browser.support import axe_violations
+
+pytestmark = pytest.mark.browser
+
+NEW_WORDS = "You can park in the car park behind the clinic."
+SITE_BLUE = "rgb(0, 94, 184)"  # the header's colour in static/css/site.css
+
+
+def test_editor_drafts_previews_publishes_and_restores_a_page(site, new_context, django_user_model, staff_groups):
+    editor = django_user_model.objects.create_user("editor", password="a-long-test-password", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editors"))
+    live = Page.objects.get(slug="what-to-expect")
+    public_url = f"{site}/guide/what-to-expect/"
+    patient = new_context().new_page()
+    patient.goto(public_url)  # the page is cached now
+
+    # The editor opens the live page in admin and adds a paragraph.
+    admin = new_context().new_page()
+    admin.goto(f"{site}/admin/guide/page/{live.pk}/change/")
+    admin.get_by_label("Username").fill("editor")
+    admin.get_by_label("Password").fill("a-long-test-password")
+    admin.get_by_role("button", name="Log in").click()
+    body = admin.get_by_label("Body")
+    body.fill(body.input_value() + f"\n\n## Parking\n\n{NEW_WORDS}")
+    admin.get_by_label("What changed").fill("Added parking")
+    admin.get_by_role("button", name="Save draft").click()
+    expect(admin.get_by_text("Draft saved. Patients still see the published version")).to_be_visible()
+    expect(admin.get_by_text("Unpublished changes.")).to_be_visible()
+    assert axe_violations(admin) == []
+
+    # Patients still see the published page.
+    patient.reload()
+    expect(patient.get_by_role("heading", level=1)).to_have_text(live.title)
+    expect(patient.get_by_text(NEW_WORDS)).to_have_count(0)
+
+    # The preview opens in a new tab and shows the draft in the site's own page.
+    with admin.expect_popup() as popup:
+        admin.get_by_role("link", name="Preview (opens in a new tab)").click()
+    preview = popup.value
+    expect(preview.get_by_text(NEW_WORDS)).to_be_visible()
+    expect(preview.get_by_role("heading", level=1)).to_have_text(live.title)
+    expect(preview.locator(".site-header")).to_have_css("background-color", SITE_BLUE)
+    expect(preview.get_by_role("region", name="Draft preview")).to_be_visible()
+    assert axe_violations(preview) == []
+
+    # Publishing shows it to patients on the very next request.
+    admin.get_by_role("button", name="Save and publish").click()
+    expect(admin.get_by_text("Published: patients now see this version.")).to_be_visible()
+    patient.reload()
+    expect(patient.get_by_text(NEW_WORDS)).to_be_visible()
+
+    # The original words come back from the revision list, as a draft first.
+    admin.get_by_role("table", name="Revisions").get_by_role("row").filter(
+        has_text="Loaded from the content files"
+    ).get_by_role("link").click()
+    expect(admin.locator(".word-diff del, .word-diff ins").first).to_be_attached()
+    assert axe_violations(admin) == []
+    admin.get_by_role("button", name="Restore these words as a new draft").click()
+    expect(admin.get_by_text("Restored as a draft. Patients see it only once it is published")).to_be_visible()
+    patient.reload()
+    expect(patient.get_by_text(NEW_WORDS)).to_be_visible()  # not yet published
+    admin.get_by_role("button", name="Save and publish").click()
+    patient.reload()
+    expect(patient.get_by_text(NEW_WORDS)).to_have_count(0)
+    assert Page.objects.get(pk=live.pk).body == live.body
+    admin.goto(f"{site}/admin/")
+    expect(admin.get_by_role("heading", name="Drafts waiting to publish (0)")).to_be_visible()
+    assert axe_violations(admin) == []
