@@ -23,7 +23,8 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-PROTECTED_PREFIXES = ("/admin/", "/staff/")
+from radiology_guide.core.paths import STAFF_AREAS as PROTECTED_PREFIXES
+
 RECOVERY_CODES = 10
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from radiology_guide.enquiries.models import Enquiry, EnquiryLink
-from tests.conftest import form_token
+from tests.helpers import form_token
 
 pytestmark = pytest.mark.django_db
 
