@@ -8,6 +8,7 @@ STAFF_AREAS = ("/admin/", "/staff/")
 #: never cached, never indexed.
 PERSONAL_AREAS = ("/enquire/", "/e/", "/account/")
 #: Never stored by the page cache.
-PRIVATE_PREFIXES = (*STAFF_AREAS, *PERSONAL_AREAS, "/healthz", "/readyz", "/static/")
+#: (Static files and the image library's files carry their own year-long caching.)
+PRIVATE_PREFIXES = (*STAFF_AREAS, *PERSONAL_AREAS, "/healthz", "/readyz", "/static/", "/media/")
 #: Asked of search engines to leave alone.
 NOT_FOR_SEARCH_ENGINES = (*STAFF_AREAS, *PERSONAL_AREAS)

@@ -11,6 +11,7 @@ serves pages never needs them, which keeps about 3 MB out of each worker
 """
 
 import re
+import secrets
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
@@ -31,6 +32,15 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# Pictures come only from the image library (radiology_guide/images), written
+# ![alt](image:slug). Any other image is dropped by the sanitiser, and refused
+# with this message when it is saved or synced.
+IMAGE_SCHEME = "image:"
+LIBRARY_ONLY = "Images must come from the image library: ![alt](image:slug)"
+_INLINE_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)")
+_OTHER_IMAGE = re.compile(r"<img\b|!\[[^\]]*\]\[", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
 
 
 @dataclass
@@ -56,12 +66,92 @@ def sanitise(html: str) -> str:
     )
 
 
+def image_problems(text: str, known: set[str] | None = None) -> list[tuple[int, str]]:
+    """Images that break the rule above, as (line in ``text``, message).
+    ``known`` is the set of image slugs there are; None looks them up."""
+    found, in_fence = [], False
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if in_fence or line.startswith(("    ", "\t")):
+            continue
+        line = _CODE_SPAN.sub("", line)
+        if _OTHER_IMAGE.search(line):
+            found.append((number, LIBRARY_ONLY, None))
+        for match in _INLINE_IMAGE.finditer(line):
+            source = match.group(2)
+            slug = source[len(IMAGE_SCHEME) :] if source.startswith(IMAGE_SCHEME) else None
+            found.append((number, LIBRARY_ONLY, None) if slug is None else (number, None, slug))
+    slugs = {slug for _, _, slug in found if slug}
+    if slugs and known is None:
+        from radiology_guide.images.models import Image
+
+        known = set(Image.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    return [
+        (number, message or f"There is no picture '{slug}' in the image library: upload it there first.")
+        for number, message, slug in found
+        if message or slug not in known
+    ]
+
+
+def _image_references():
+    """A python-markdown extension that swaps each <img> for a placeholder
+    the sanitiser keeps; ``_pictures`` puts the library's markup there after
+    sanitising. Returns (extension, [(source, alt)], placeholder)."""
+    from markdown.extensions import Extension
+    from markdown.treeprocessors import Treeprocessor
+
+    found = []
+    # Random for each render, so typing a placeholder into content does nothing.
+    placeholder = f"rgimg{secrets.token_hex(8)}n{{}}x"
+
+    class References(Treeprocessor):
+        def run(self, root):
+            for element in list(root.iter("img")):
+                found.append((element.get("src", ""), element.get("alt", "")))
+                element.tag = "span"
+                element.text = placeholder.format(len(found) - 1)
+                element.attrib.clear()
+
+    class ImageReferences(Extension):
+        def extendMarkdown(self, md):
+            md.treeprocessors.register(References(md), "image_references", 0)
+
+    return ImageReferences(), found, placeholder
+
+
+def _pictures(html: str, found: list, placeholder: str) -> str:
+    """Put each library picture's markup where its placeholder is; other
+    images vanish. The first picture loads at once, the rest when near."""
+    slugs = {source[len(IMAGE_SCHEME) :] for source, _ in found if source.startswith(IMAGE_SCHEME)}
+    images = {}
+    if slugs:
+        from radiology_guide.images.models import Image
+
+        images = {image.slug: image for image in Image.objects.filter(slug__in=slugs)}
+    first = [True]
+
+    def markup(index, figure):
+        source, alt = found[int(index)]
+        image = images.get(source[len(IMAGE_SCHEME) :]) if source.startswith(IMAGE_SCHEME) else None
+        if image is None:
+            return ""
+        lazy, first[0] = not first[0], False
+        return str(image.picture(alt=alt, lazy=lazy, figure=figure))
+
+    pattern = re.escape(placeholder).replace(r"\{\}", r"(\d+)")
+    # A picture alone in its paragraph is a figure, with its caption.
+    html = re.sub(rf"<p>\s*{pattern}\s*</p>", lambda m: markup(m.group(1), True), html)
+    return re.sub(pattern, lambda m: markup(m.group(1), False), html)
+
+
 def render_markdown(text: str, glossary: "GlossaryLinker | None" = None) -> Rendered:
     """Render Markdown to safe HTML with heading anchors and a table of contents."""
     import markdown as markdown_lib
 
+    references, found, placeholder = _image_references()
     md = markdown_lib.Markdown(
-        extensions=["tables", "sane_lists", "toc"],
+        extensions=["tables", "sane_lists", "toc", references],
         extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3"}},
     )
     html = md.convert(text or "")
@@ -74,6 +164,8 @@ def render_markdown(text: str, glossary: "GlossaryLinker | None" = None) -> Rend
     # Tables get scope on their header cells, for screen readers.
     html = html.replace("<th>", '<th scope="col">').replace('<th style="text-align: left;">', '<th scope="col">')
     html = sanitise(html)
+    if found:
+        html = _pictures(html, found, placeholder)
     # A wide table scrolls inside its own box on a narrow phone; the box takes
     # keyboard focus so that it can be scrolled without a mouse.
     html = html.replace("<table>", '<div class="table-scroll" role="region" tabindex="0" aria-label="Table"><table>')
