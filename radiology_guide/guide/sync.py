@@ -28,6 +28,7 @@ from radiology_guide.guide.models import (
 )
 from radiology_guide.guide.prerender import prerender_all
 from radiology_guide.guide.search import rebuild_index
+from radiology_guide.images.files import export_images, sync_images
 
 MODELS = {"term": GlossaryTerm, "row": ComparisonRow, "faq": FAQ, "page": Page}
 KEY_FIELDS = {"term": "slug", "row": "feature", "faq": "anchor", "page": "slug"}
@@ -60,8 +61,10 @@ def sync_content(root: Path, force=False) -> SyncReport:
     report = SyncReport()
     with transaction.atomic():
         with signals.bulk_sync():
-            # Terms first (pages link to them), pages last (a child's change
-            # must not undo the review status its page's file records).
+            # Images first (pages show them), then terms (pages link to them),
+            # pages last (a child's change must not undo the review status
+            # its page's file records).
+            sync_images(content.images, report, force)
             for model_name in ("term", "row", "faq", "page"):
                 _sync_model(model_name, content.of(model_name), report, force)
         # Glossary links on pages that did not change themselves, and any
@@ -145,7 +148,7 @@ def export_content(root: Path) -> list[Path]:
         terms = [term.file_fields() for term in GlossaryTerm.objects.order_by("term")]
         outputs[root / "glossary.md"] = content_files.glossary_text(pages["glossary"].file_fields(), terms)
 
-    changed = []
+    changed = export_images(root)
     for path, text in outputs.items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -79,28 +79,28 @@ def check(data: bytes):
     max_bytes = settings.IMAGE_MAX_BYTES
     if len(data) > max_bytes:
         raise ValidationError(
-            f"This file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB. "
+            f"This file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB. "
             "Make the picture smaller and upload it again."
         )
     if _looks_like_svg(data[:2048]):
         raise ValidationError(REFUSED_SVG)
+    max_pixels = settings.IMAGE_MAX_PIXELS
+    too_many = "; the limit is {:.0f} million pixels. Make the picture smaller and upload it again."
     try:
         image = Image.open(io.BytesIO(data), formats=list(FORMATS))
+    except Image.DecompressionBombError:
+        # Pillow refuses outright at twice its own limit, before we see the size.
+        raise ValidationError("This image has far too many pixels" + too_many.format(max_pixels / 1e6)) from None
     except UnidentifiedImageError:
         raise ValidationError(REFUSED_TYPE) from None
     except (OSError, SyntaxError, ValueError):
         raise ValidationError(DAMAGED) from None
-    max_pixels = settings.IMAGE_MAX_PIXELS
     if image.width * image.height > max_pixels:
         raise ValidationError(
-            f"This image is {image.width} × {image.height} pixels; the limit is {max_pixels / 1e6:.0f} million "
-            "pixels. Make the picture smaller and upload it again."
+            f"This image is {image.width} × {image.height} pixels" + too_many.format(max_pixels / 1e6)
         )
     try:
-        # Pillow's own bomb check stays on as a second line; ours is lower.
         image.load()
-    except Image.DecompressionBombError:
-        raise ValidationError(REFUSED_TYPE) from None
     except (OSError, SyntaxError, ValueError):
         raise ValidationError(DAMAGED) from None
     return image
