@@ -69,9 +69,6 @@ class ImageAdmin(admin.ModelAdmin):
         ("Where it is shown", {"fields": ["used_on"]}),
     ]
 
-    def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj else {"slug": ["alt"]}
-
     def get_readonly_fields(self, request, obj=None):
         # A page names the picture by its slug: it cannot change once made.
         return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
