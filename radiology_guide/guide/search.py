@@ -16,6 +16,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from radiology_guide.guide.models import FAQ, GlossaryTerm, Page, SearchEntry
+from radiology_guide.guide.safety import structured_texts
 
 START, STOP = "\x02", "\x03"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -45,12 +46,15 @@ def plain_text(html):
 def entries_for_page(page):
     if page.slug == "home":
         return []
+    # A scan or procedure page's preparation, warning signs and risks are
+    # what people search for ("bleeding after a biopsy"), so they count too.
+    structured = " ".join(strip_tags(text) for text in structured_texts(page.file_fields()))
     return [
         SearchEntry(
             kind=page.kind,
             key=page.slug,
             title=page.title,
-            text=f"{page.summary} {plain_text(page.body_html)}",
+            text=f"{page.summary} {plain_text(page.body_html)} {structured}".strip(),
             url=page.get_absolute_url(),
         )
     ]

@@ -84,19 +84,28 @@ def procedures(request):
     )
 
 
+def _with_children(page, children):
+    """A page made of rows, FAQs or terms was last updated when any of them was."""
+    children = list(children)
+    return {"page": page, "last_updated": max([page.updated_at, *(child.updated_at for child in children)])}, children
+
+
 @require_safe
 def compare(request):
-    return render(request, "guide/compare.html", {"page": _site_page("compare"), "rows": ComparisonRow.objects.all()})
+    context, rows = _with_children(_site_page("compare"), ComparisonRow.objects.all())
+    return render(request, "guide/compare.html", context | {"rows": rows})
 
 
 @require_safe
 def faqs(request):
-    return render(request, "guide/faqs.html", {"page": _site_page("faqs"), "faqs": FAQ.objects.all()})
+    context, items = _with_children(_site_page("faqs"), FAQ.objects.all())
+    return render(request, "guide/faqs.html", context | {"faqs": items})
 
 
 @require_safe
 def glossary(request):
-    return render(request, "guide/glossary.html", {"page": _site_page("glossary"), "terms": GlossaryTerm.objects.all()})
+    context, terms = _with_children(_site_page("glossary"), GlossaryTerm.objects.all())
+    return render(request, "guide/glossary.html", context | {"terms": terms})
 
 
 @require_safe

@@ -50,10 +50,37 @@ def test_printed_guide_page_has_the_text_and_link_addresses_without_navigation_f
 
     assert squeeze(section.title) in printed
     assert squeeze(first_paragraph) in printed
-    assert "Page last reviewed" in text
+    assert "Last updated" in text
     # The page's own address, so that the addresses of its links (/guide/...) can be followed from paper.
     assert squeeze(site + section.get_absolute_url()) in printed
     missing = [href for href in links if squeeze(f"({href})") not in printed]
     assert missing == [], f"links printed without their address: {missing}"
     on_paper = [phrase for phrase in SCREEN_ONLY if squeeze(phrase) in printed]
     assert on_paper == [], f"printed but only meant for the screen: {on_paper}"
+
+
+def test_printed_procedure_page_keeps_preparation_risks_and_when_to_get_help(site, page):
+    procedure = next(p for p in Page.objects.procedures() if p.kind == "procedure" and p.sedation_aftercare)
+    page.goto(site + procedure.get_absolute_url())
+    page.emulate_media(media="print")
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    printed = squeeze("\n".join(sheet.extract_text() for sheet in pdf.pages))
+
+    for heading in (
+        "How do I prepare?",
+        "Eating and drinking",
+        "Medicines",
+        "What to bring",
+        "What are the risks?",
+        "After sedation",
+        "When to get help",
+        "Call 999 now if:",
+        "Tell us at your next appointment if:",
+    ):
+        assert squeeze(heading) in printed, heading  # fmt: skip
+    first_sign = procedure.warning_signs["call_999"][0]
+    assert squeeze(first_sign.split("[")[0][:50]) in printed
+    risk = procedure.risks[0]
+    assert squeeze(f"How often: {risk['how_often']}") in printed
+    assert squeeze(f"({risk['source']['url']})") in printed  # the source's address, to follow from paper
+    assert squeeze("Related pages") not in printed and squeeze("Send an enquiry") not in printed

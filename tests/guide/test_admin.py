@@ -142,7 +142,7 @@ APPROVED_FACTS = [
     ("sources", {"sources": '[{"name": "NHS website, CT scan", "url": "https://www.nhs.uk/tests-and-treatments/ct-scan/"}]'}),
     ("related pages", {"related": '["mri-scan"]'}),
     ("sedation", {"sedation": "Deep sedation for everyone."}),
-    ("sedation aftercare", {"sedation_aftercare": "on"}),
+    ("sedation aftercare", {"sedation_aftercare": "toggle"}),
     ("usual stay", {"usual_stay": "You stay 2 nights."}),
 ]  # fmt: skip
 
@@ -152,7 +152,12 @@ def test_changing_anything_a_patient_sees_returns_an_approved_page_to_draft(clie
     page = Page.objects.get(slug="ct-scan")
     page.approve(reviewer)
     client.force_login(reviewer)
-    response = client.post(change_url(page), page_form(page, **change))
+    data = page_form(page, **change)
+    if data.get("sedation_aftercare") == "toggle":  # a ticked box is sent as "on", an unticked one not at all
+        del data["sedation_aftercare"]
+        if not page.sedation_aftercare:
+            data["sedation_aftercare"] = "on"
+    response = client.post(change_url(page), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     page.refresh_from_db()
     assert page.review_status == DRAFT

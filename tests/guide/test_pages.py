@@ -153,3 +153,19 @@ def test_the_menu_marks_the_page_the_reader_is_on(client):
 def test_a_guide_page_address_with_the_wrong_kind_is_not_found(client):
     assert client.get("/guide/ct-scan/").status_code == 404  # a scan, not a section
     assert client.get("/procedures/diagnostic-radiology/").status_code == 404
+
+
+def test_editing_one_faq_updates_the_faq_pages_last_updated_date(client):
+    import datetime
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    Page.objects.filter(slug="faqs").update(updated_at=long_ago)
+    FAQ.objects.update(updated_at=long_ago)
+    assert f"{long_ago.day} {long_ago:%B %Y}" in client.get("/faqs/").content.decode()
+    faq = FAQ.objects.first()
+    faq.answer += " Ask us if you are not sure."
+    faq.save()
+    today = timezone.localdate()
+    assert f"Last updated</dt><dd>{today.day} {today:%B %Y}" in client.get("/faqs/").content.decode()

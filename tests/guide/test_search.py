@@ -12,15 +12,30 @@ pytestmark = pytest.mark.django_db
 # or safety page written for exactly that worry. Either may come first.
 MRI_CLAUSTROPHOBIA = {"/procedures/mri-scan/", "/faqs/#claustrophobia-mri"}
 CT_IN_PREGNANCY = {"/guide/radiation-and-safety/", "/procedures/ct-scan/", "/faqs/#pregnancy"}
+# Since issue 13 there is a CT page for the bowel and a biopsy page for each site: any of them answers.
+ANY_CT = {"/procedures/ct-scan/", "/procedures/ct-colonography/"}
+ANY_BIOPSY = {
+    f"/procedures/{slug}/"
+    for slug in (
+        "image-guided-biopsy",
+        "lung-biopsy",
+        "liver-biopsy",
+        "kidney-biopsy",
+        "breast-biopsy",
+        "thyroid-biopsy",
+    )
+}
 
 OBVIOUS_FIRST = [
     ("fibroids", "/procedures/uterine-fibroid-embolisation/"),
     ("MRI claustrophobia", MRI_CLAUSTROPHOBIA),
-    ("biopsy recovery", "/procedures/image-guided-biopsy/"),
+    ("biopsy recovery", ANY_BIOPSY),
     ("is CT safe in pregnancy", CT_IN_PREGNANCY),
     ("embolisation", "/procedures/embolisation/"),
     ("PICC line", "/procedures/picc-and-central-lines/"),
-    ("what happens at my CT", "/procedures/ct-scan/"),
+    ("what happens at my CT", ANY_CT),
+    ("CT scan", "/procedures/ct-scan/"),
+    ("lung biopsy collapsed lung", "/procedures/lung-biopsy/"),
     ("liver tumour radioactive beads", "/procedures/sirt/"),
     ("TACE", "/procedures/tace/"),
     ("dialysis fistula blocked", "/procedures/dialysis-access/"),
