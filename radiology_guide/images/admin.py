@@ -60,7 +60,7 @@ def refresh_pages():
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
     list_display = ["thumbnail", "slug", "alt", "decorative", "width", "height", "updated_at"]
-    list_display_links = ["thumbnail", "slug"]
+    list_display_links = ["slug"]
     search_fields = ["slug", "alt", "caption", "credit"]
     readonly_fields = ["preview", "markdown", "size", "used_on"]
     fieldsets = [
@@ -98,7 +98,7 @@ class ImageAdmin(admin.ModelAdmin):
             return "-"
         small = image.renditions[0]
         return format_html(
-            '<img src="{}" alt="" width="96" height="{}" style="height:auto">',
+            '<img src="{}" alt="" width="96" height="{}">',
             image.file.storage.url(small["name"]),
             round(96 * small["height"] / small["width"]),
         )

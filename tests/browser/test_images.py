@@ -38,6 +38,9 @@ def test_editor_uploads_a_picture_puts_it_on_a_page_and_readers_see_it(
     expect(page.locator("picture img")).to_have_attribute("alt", "A scan of a knee, seen from the side.")
     assert axe_violations(page) == []
     assert Image.objects.get().slug == "knee-scan"
+    page.goto(site + "/admin/images/image/")
+    expect(page.get_by_role("link", name="knee-scan")).to_be_visible()
+    assert axe_violations(page) == []
 
     # Put it on a page, and save (publish, where publishing is a separate step).
     guide_page = Page.objects.get(slug="what-to-expect")
