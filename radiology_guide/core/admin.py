@@ -7,6 +7,17 @@ from radiology_guide.core.models import ClinicDetails
 @admin.register(ClinicDetails)
 class ClinicDetailsAdmin(admin.ModelAdmin):
     list_display = ["name", "phone", "email"]
+    fieldsets = [
+        (None, {"fields": ["name", "phone", "email", "address", "opening_hours"]}),
+        (
+            "Visiting the clinic page (/visiting/)",
+            {
+                "fields": ["getting_here", "parking", "step_free_access"],
+                "description": "Plain sentences, a blank line between paragraphs. Left empty, the page asks people "
+                "to call you instead.",
+            },
+        ),
+    ]
 
     def has_add_permission(self, request):
         # The row is made by a migration; adding is only for a database where

@@ -59,6 +59,15 @@ def test_every_scan_and_procedure_page_has_the_structured_safety_sections(path):
     assert "## How do I prepare?" not in body and "## What are the risks?" not in body
 
 
+@pytest.mark.parametrize("path", PROCEDURE_FILES, ids=names(PROCEDURE_FILES))
+def test_no_page_writes_its_own_sedation_aftercare(path):
+    # The one shared block (templates/includes/sedation_aftercare.html) says it, the same everywhere.
+    body = path.read_text(encoding="utf-8").split("\n---", 1)[1]
+    for paragraph in body.split("\n\n"):
+        text = paragraph.lower()
+        assert not ("sedat" in text and "24 hours" in text), paragraph
+
+
 @pytest.mark.parametrize("path", ALL_FILES, ids=names(ALL_FILES))
 def test_no_source_is_a_home_page_or_anything_but_https(path):
     for url in all_urls(front_matter(path)):

@@ -127,3 +127,19 @@ def test_visiting_page_is_linked_from_every_page_and_in_the_sitemap(client):
     assert 'href="/visiting/"' in client.get("/").content.decode()
     assert 'href="/visiting/"' in client.get("/faqs/").content.decode()
     assert "/visiting/</loc>" in client.get("/sitemap.xml").content.decode()
+
+
+def test_an_editor_fills_in_the_visiting_details_in_admin(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("desk", "desk@example.com", "a-long-test-password", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="change_clinicdetails"))
+    client.force_login(user)
+    clinic = ClinicDetails.load()
+    form = {f: getattr(clinic, f) for f in ("name", "phone", "email", "address", "opening_hours")}
+    form |= {"getting_here": "Bus 7 stops outside.", "parking": "", "step_free_access": "A ramp at the front door."}
+    response = client.post(f"/admin/core/clinicdetails/{clinic.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+    html = client.get("/visiting/").content.decode()
+    assert "Bus 7 stops outside." in html and "A ramp at the front door." in html

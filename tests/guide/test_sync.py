@@ -150,3 +150,17 @@ def test_export_of_untouched_content_rewrites_nothing_semantic(content_dir):
     call_command("export_content", "--path", str(content_dir))
     out, _ = sync(content_dir)
     assert "0 created, 0 updated, 0 deleted" in out
+
+
+def test_an_approval_round_trips_through_the_files_with_its_review_dates(content_dir, reviewer):
+    page = Page.objects.get(slug="ct-scan")
+    page.approve(reviewer)
+    call_command("export_content", "--path", str(content_dir), stdout=None)
+    text = (content_dir / "procedures" / "ct-scan.md").read_text()
+    assert "approved_by: Asha Jones" in text and f"approved_on: {page.approved_on.isoformat()}" in text
+    assert "last_reviewed" not in text and "next_review_due" not in text  # derived from the approval
+    out, err = sync(content_dir)
+    assert "0 created, 0 updated, 0 deleted" in out and "0 conflict(s)" in out, err
+    page.refresh_from_db()
+    assert page.is_approved and page.last_reviewed == page.approved_on
+    assert page.next_review_due == page.approved_on.replace(year=page.approved_on.year + 3)
