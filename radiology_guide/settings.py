@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "radiology_guide.core",
+    "radiology_guide.images",
     "radiology_guide.guide",
     "radiology_guide.enquiries",
     "radiology_guide.feedback",
@@ -161,6 +162,16 @@ STORAGES = {
         )
     },
 }
+# The image library's files (radiology_guide/images): Django's default storage,
+# a folder here; docs/images.md says how to use an S3-compatible bucket instead.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = env("MEDIA_URL", "/media/")
+# A bucket's address (MEDIA_URL=https://bucket.example/media/) joins img-src in the CSP.
+MEDIA_ORIGINS = ["/".join(MEDIA_URL.split("/", 3)[:3])] if "://" in MEDIA_URL else []
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_MB", 10, minimum=1) * 1_000_000
+# Pixels are what a picture costs to decode: 40 million (about 160 MB of memory)
+# is more than any picture on a page needs, and a decompression bomb needs far more.
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_MEGAPIXELS", 40, minimum=1) * 1_000_000
 WHITENOISE_MAX_AGE = 3600
 
 LOGIN_URL = "admin:login"
@@ -204,7 +215,8 @@ SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    # Plus the bucket's address when images come from one (MEDIA_URL).
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],

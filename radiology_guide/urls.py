@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -20,6 +21,10 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
 ]
+
+if settings.MEDIA_URL.startswith("/"):
+    # The image library's files, unless they are served from a bucket (docs/images.md).
+    urlpatterns.append(path(settings.MEDIA_URL.lstrip("/"), include("radiology_guide.images.urls")))
 
 handler404 = "radiology_guide.core.views.not_found"
 handler500 = "radiology_guide.core.views.server_error"

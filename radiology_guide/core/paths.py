@@ -11,6 +11,7 @@ PERSONAL_AREAS = ("/enquire/", "/e/", "/account/", "/feedback/")
 #: cached, never indexed, no sign-in needed.
 PREVIEWS = ("/preview/",)
 #: Never stored by the page cache.
-PRIVATE_PREFIXES = (*STAFF_AREAS, *PERSONAL_AREAS, *PREVIEWS, "/healthz", "/readyz", "/static/")
+#: (Static files and the image library's files carry their own year-long caching.)
+PRIVATE_PREFIXES = (*STAFF_AREAS, *PERSONAL_AREAS, *PREVIEWS, "/healthz", "/readyz", "/static/", "/media/")
 #: Asked of search engines to leave alone.
 NOT_FOR_SEARCH_ENGINES = (*STAFF_AREAS, *PERSONAL_AREAS, *PREVIEWS)

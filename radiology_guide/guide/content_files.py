@@ -16,6 +16,7 @@ import yaml
 from django.utils.text import slugify
 
 from radiology_guide.guide import safety
+from radiology_guide.guide.markdown import image_problems
 
 COMMON_FIELDS = {"title", "summary", "review_status", "sources", "approved_by", "approved_on", "reviewer_role"}
 REQUIRED_FIELDS = {"title", "summary", "review_status", "sources"}
@@ -74,6 +75,8 @@ class Record:
 @dataclass
 class ContentSet:
     records: list[Record] = field(default_factory=list)
+    #: The image library's files (radiology_guide/images/files.py).
+    images: list = field(default_factory=list)
 
     def of(self, model):
         return [record for record in self.records if record.model == model]
@@ -104,7 +107,11 @@ def read_content(root: Path) -> ContentSet:
             errors.append(ContentError(path, 1, "file is missing"))
             continue
         read(path, reader)
-    errors += _check_unique(content) + _check_related(content, root)
+    from radiology_guide.images.files import read_images
+
+    content.images, image_errors = read_images(root)
+    errors += [ContentError(error.path, error.line, error.message) for error in image_errors]
+    errors += _check_unique(content) + _check_related(content, root) + _check_images(content, root)
     if errors:
         raise ContentErrors(errors)
     return content
@@ -139,6 +146,39 @@ def _check_related(content, root):
                 line = _Lines(split_front_matter(record.path)[2])("related", index)
                 errors.append(ContentError(record.path, line, f"related page '{slug}' does not exist"))
     return errors
+
+
+#: The Markdown fields of each kind of record.
+MARKDOWN_FIELDS = {
+    "page": ("body",),
+    "row": ("diagnostic", "interventional"),
+    "faq": ("answer",),
+    "term": ("definition",),
+}
+
+
+def _check_images(content, root):
+    """Pictures only from the image library, and only ones in the files: a
+    database loaded from the files must be able to show every page."""
+    known = {record.slug for record in content.images}
+    known |= {path.stem for path in root.glob("images/*.yaml")}  # their own error is enough
+    errors = []
+    for record in content.records:
+        for name in MARKDOWN_FIELDS[record.model]:
+            text = record.fields.get(name) or ""
+            for line, message in image_problems(text, known):
+                errors.append(ContentError(record.path, _file_line(record, text, line), message))
+    return errors
+
+
+def _file_line(record, text, line):
+    """The line of the file that holds line ``line`` of a record's Markdown."""
+    wanted = text.splitlines()[line - 1].strip()
+    lines = record.path.read_text(encoding="utf-8").splitlines()
+    for number in range(record.line, len(lines) + 1):
+        if wanted in lines[number - 1]:
+            return number
+    return record.line
 
 
 def split_front_matter(path: Path):

@@ -12,6 +12,7 @@ serves pages never needs them, which keeps about 3 MB out of each worker
 
 import functools
 import re
+import secrets
 import threading
 from dataclasses import dataclass, field
 
@@ -35,6 +36,15 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# Pictures come only from the image library (radiology_guide/images), written
+# ![alt](image:slug). Any other image is dropped by the sanitiser, and refused
+# with this message when it is saved or synced.
+IMAGE_SCHEME = "image:"
+LIBRARY_ONLY = "Images must come from the image library: ![alt](image:slug)"
+_INLINE_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)")
+_OTHER_IMAGE = re.compile(r"<img\b|!\[[^\]]*\]\[", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
 
 
 @dataclass
@@ -60,6 +70,87 @@ def sanitise(html: str) -> str:
     )
 
 
+def image_problems(text: str, known: set[str] | None = None) -> list[tuple[int, str]]:
+    """Images that break the rule above, as (line in ``text``, message).
+    ``known`` is the set of image slugs there are; None looks them up."""
+    found, in_fence = [], False
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if in_fence or line.startswith(("    ", "\t")):
+            continue
+        line = _CODE_SPAN.sub("", line)
+        if _OTHER_IMAGE.search(line):
+            found.append((number, LIBRARY_ONLY, None))
+        for match in _INLINE_IMAGE.finditer(line):
+            source = match.group(2)
+            slug = source[len(IMAGE_SCHEME) :] if source.startswith(IMAGE_SCHEME) else None
+            found.append((number, LIBRARY_ONLY, None) if slug is None else (number, None, slug))
+    slugs = {slug for _, _, slug in found if slug}
+    if slugs and known is None:
+        from radiology_guide.images.models import Image
+
+        known = set(Image.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    return [
+        (number, message or f"There is no picture '{slug}' in the image library: upload it there first.")
+        for number, message, slug in found
+        if message or slug not in known
+    ]
+
+
+class _ImageReferences:
+    """A python-markdown extension that swaps each <img> for a placeholder the
+    sanitiser keeps; ``_pictures`` puts the library's markup there after
+    sanitising. What it found goes on the converter: ``md.image_references``
+    [(source, alt)] and ``md.image_placeholder``, both set afresh by
+    ``_converter`` for each render."""
+
+    @staticmethod
+    def extension():
+        from markdown.extensions import Extension
+        from markdown.treeprocessors import Treeprocessor
+
+        class References(Treeprocessor):
+            def run(self, root):
+                found = self.md.image_references
+                for element in list(root.iter("img")):
+                    found.append((element.get("src", ""), element.get("alt", "")))
+                    element.tag = "span"
+                    element.text = self.md.image_placeholder.format(len(found) - 1)
+                    element.attrib.clear()
+
+        class ImageReferences(Extension):
+            def extendMarkdown(self, md):
+                md.treeprocessors.register(References(md), "image_references", 0)
+
+        return ImageReferences()
+
+
+def _pictures(html: str, found: list, placeholder: str) -> str:
+    """Put each library picture's markup where its placeholder is; other
+    images vanish. The first picture loads at once, the rest when near."""
+    slugs = {source[len(IMAGE_SCHEME) :] for source, _ in found if source.startswith(IMAGE_SCHEME)}
+    images = {}
+    if slugs:
+        from radiology_guide.images.models import Image
+
+        images = {image.slug: image for image in Image.objects.filter(slug__in=slugs)}
+    first = [True]
+
+    def markup(index, figure):
+        source, alt = found[int(index)]
+        image = images.get(source[len(IMAGE_SCHEME) :]) if source.startswith(IMAGE_SCHEME) else None
+        if image is None:
+            return ""
+        lazy, first[0] = not first[0], False
+        return str(image.picture(alt=alt, lazy=lazy, figure=figure))
+
+    pattern = re.escape(placeholder).replace(r"\{\}", r"(\d+)")
+    # A picture alone in its paragraph is a figure, with its caption.
+    html = re.sub(rf"<p>\s*{pattern}\s*</p>", lambda m: markup(m.group(1), True), html)
+    return re.sub(pattern, lambda m: markup(m.group(1), False), html)
+
+
 _converters = threading.local()
 
 
@@ -71,10 +162,14 @@ def _converter():
         import markdown as markdown_lib
 
         md = _converters.md = markdown_lib.Markdown(
-            extensions=["tables", "sane_lists", "toc"],
+            extensions=["tables", "sane_lists", "toc", _ImageReferences.extension()],
             extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3"}},
         )
-    return md.reset()
+    md.reset()
+    md.image_references = []
+    # Random for each render, so typing a placeholder into content does nothing.
+    md.image_placeholder = f"rgimg{secrets.token_hex(8)}n{{}}x"
+    return md
 
 
 def render_markdown(
@@ -96,6 +191,8 @@ def render_markdown(
     # Tables get scope on their header cells, for screen readers.
     html = html.replace("<th>", '<th scope="col">').replace('<th style="text-align: left;">', '<th scope="col">')
     html = sanitise(html)
+    if md.image_references:
+        html = _pictures(html, md.image_references, md.image_placeholder)
     html = _caption_tables(html, id_prefix)
     html = add_dose_charts(html)
     if glossary:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from radiology_guide.guide import safety
-from radiology_guide.guide.markdown import GlossaryLinker, render_inline, render_markdown
+from radiology_guide.guide.markdown import GlossaryLinker, image_problems, render_inline, render_markdown
 
 REVIEW_CYCLE_YEARS = 3
 DRAFT = "awaiting clinical review"
@@ -198,6 +198,7 @@ class Page(SyncedContent):
     def problems(self):
         """What breaks the content rules (guide/safety.py), as (keys, message)."""
         problems = safety.sources_problems(self.sources)
+        problems += [(("body",), f"Line {line}: {message}") for line, message in image_problems(self.body)]
         if self.kind in (self.Kind.SCAN, self.Kind.PROCEDURE):
             problems += safety.procedure_problems(self.file_fields(), schemes=safety.WEB_SCHEMES)
             problems += [(("body",), message) for _, message in safety.body_problems(self.body)]
@@ -273,6 +274,8 @@ class ChildContent(SyncedContent):
     """A row, FAQ or term that belongs to one site page (its review record)."""
 
     PARENT_SLUG = ""
+    #: Fields written in Markdown (checked for images outside the library).
+    MARKDOWN_FIELDS: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -284,10 +287,18 @@ class ChildContent(SyncedContent):
             # Editing what a clinician approved sends the page back for review.
             Page.objects.filter(slug=self.PARENT_SLUG, review_status=APPROVED).update(**Page.DRAFT_VALUES)
 
+    def clean(self):
+        errors = {
+            name: [message for _, message in image_problems(getattr(self, name))] for name in self.MARKDOWN_FIELDS
+        }
+        if any(errors.values()):
+            raise ValidationError({name: messages for name, messages in errors.items() if messages})
+
 
 class ComparisonRow(ChildContent):
     PARENT_SLUG = "compare"
     FILE_FIELDS = ("feature", "diagnostic", "interventional", "order")
+    MARKDOWN_FIELDS = ("diagnostic", "interventional")
 
     feature = models.CharField(max_length=120, unique=True)
     diagnostic = models.TextField(help_text="Markdown, kept short.")
@@ -314,6 +325,7 @@ class ComparisonRow(ChildContent):
 class FAQ(ChildContent):
     PARENT_SLUG = "faqs"
     FILE_FIELDS = ("group", "question", "anchor", "answer", "order")
+    MARKDOWN_FIELDS = ("answer",)
 
     group = models.CharField(max_length=120)
     question = models.CharField(max_length=200)
@@ -347,6 +359,7 @@ class FAQ(ChildContent):
 class GlossaryTerm(ChildContent):
     PARENT_SLUG = "glossary"
     FILE_FIELDS = ("term", "slug", "aliases", "definition")
+    MARKDOWN_FIELDS = ("definition",)
 
     term = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)

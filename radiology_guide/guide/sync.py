@@ -35,6 +35,7 @@ from radiology_guide.guide.models import (
     content_hash,
     glossary_linker,
 )
+from radiology_guide.images.files import export_images, sync_images
 
 
 @dataclass
@@ -63,8 +64,10 @@ def sync_content(root: Path, force=False) -> SyncReport:
     synonyms.read_file(root)  # a broken synonyms file stops the sync before anything is stored
     report = SyncReport()
     with transaction.atomic():
-        # Terms first (pages link to them), pages last (a child's change
-        # must not undo the review status its page's file records).
+        # Images first (pages show them), then terms (pages link to them),
+        # pages last (a child's change must not undo the review status its
+        # page's file records).
+        sync_images(content.images, report, force)
         loaded = []
         for content_type in CONTENT_TYPES:
             loaded += _sync_model(content_type, content.of(content_type.record), report, force)
@@ -163,7 +166,9 @@ def export_content(root: Path) -> list[Path]:
         terms = [term.file_fields() for term in GlossaryTerm.objects.order_by("term")]
         outputs[root / "glossary.md"] = content_files.glossary_text(pages["glossary"].file_fields(), terms)
 
-    changed = [path] if (path := synonyms.export_synonyms(root)) else []
+    changed = export_images(root)
+    if synonyms_path := synonyms.export_synonyms(root):
+        changed.append(synonyms_path)
     for path, text in outputs.items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,125 @@
+"""The image library in Django admin: upload, alt text, caption, credit, licence.
+
+After a change, pages that show the picture are rendered again (their HTML
+holds its markup) and every cached page is retired. Those two calls into
+the guide app are the image library's only hooks into it.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+
+from radiology_guide.images import processing
+from radiology_guide.images.models import Image
+
+ACCEPT = ",".join(processing.CONTENT_TYPES.values())
+
+
+class ImageForm(forms.ModelForm):
+    upload = forms.FileField(
+        label="Picture",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text="A JPEG, PNG or WebP file. Camera details and location are removed when it is saved.",
+    )
+
+    class Meta:
+        model = Image
+        fields = ["slug", "upload", "alt", "decorative", "caption", "credit", "licence"]
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if not upload:
+            if not self.instance.pk:
+                raise ValidationError("Choose a picture to upload.")
+            return None
+        # One byte more than the limit is enough to know it is too big.
+        data = upload.read(settings.IMAGE_MAX_BYTES + 1)
+        processing.check(data)
+        return data
+
+
+def pages_using(image):
+    from radiology_guide.guide.models import Page
+
+    return Page.objects.filter(body__contains=f"(image:{image.slug})").order_by("title")
+
+
+def refresh_pages():
+    """Render again the HTML that holds picture markup, and retire cached pages."""
+    from radiology_guide.guide import publishing
+
+    publishing.rerender_all()
+    publishing.retire_cached_pages()
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
+    list_display = ["thumbnail", "slug", "alt", "decorative", "width", "height", "updated_at"]
+    list_display_links = ["slug"]
+    search_fields = ["slug", "alt", "caption", "credit"]
+    readonly_fields = ["preview", "markdown", "size", "used_on"]
+    fieldsets = [
+        (None, {"fields": ["slug", "upload", "preview", "markdown", "size"]}),
+        ("Words", {"fields": ["alt", "decorative", "caption", "credit", "licence"]}),
+        ("Where it is shown", {"fields": ["used_on"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A page names the picture by its slug: it cannot change once made.
+        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data.get("upload")
+        if data:
+            obj.set_image(data)
+        super().save_model(request, obj, form, change)
+        if change:
+            refresh_pages()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        refresh_pages()
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A page that shows the picture keeps it: take it out of the page first.
+        for image in objs:
+            protected += [f"Page: {page.title} (shows this picture)" for page in pages_using(image)]
+        return deleted, counts, perms_needed, protected
+
+    @admin.display(description="Picture")
+    def thumbnail(self, image):
+        if not image.renditions:
+            return "-"
+        small = image.renditions[0]
+        return format_html(
+            '<img src="{}" alt="" width="96" height="{}">',
+            image.file.storage.url(small["name"]),
+            round(96 * small["height"] / small["width"]),
+        )
+
+    @admin.display(description="Preview")
+    def preview(self, image):
+        return image.picture(lazy=False, figure=True) if image.pk else "Upload a picture to see it here."
+
+    @admin.display(description="Put it on a page with")
+    def markdown(self, image):
+        return format_html("<code>![](image:{})</code> (the alt text above is used)", image.slug) if image.pk else "-"
+
+    @admin.display(description="Size")
+    def size(self, image):
+        if not image.pk:
+            return "-"
+        widths = sorted({item["width"] for item in image.renditions})
+        return f"{image.width} × {image.height} pixels; served at widths {', '.join(map(str, widths))}"
+
+    @admin.display(description="Pages that show it")
+    def used_on(self, image):
+        pages = list(pages_using(image)) if image.pk else []
+        if not pages:
+            return "No page shows this picture yet."
+        return format_html_join(", ", '<a href="{}">{}</a>', ((page.get_absolute_url(), page.title) for page in pages))
