@@ -122,6 +122,6 @@ def staff_groups(django_db_blocker):
 
     from django.apps import apps
 
-    migration = importlib.import_module("radiology_guide.enquiries.migrations.0002_groups")
+    migration = importlib.import_module("radiology_guide.enquiries.migrations.0003_staff_handling")
     with django_db_blocker.unblock():
-        migration.create_groups(apps, None)
+        migration.grant_staff_area(apps, None)

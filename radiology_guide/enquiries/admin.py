@@ -70,5 +70,17 @@ def _csv_safe(value):
 class EnquiryLinkAdmin(admin.ModelAdmin):
     list_display = ["label", "topic_title", "created_by", "created_at", "expires_at", "opens", "revoked_at"]
     list_filter = ["topic_title", "created_at"]
-    search_fields = ["label", "topic_title"]
+    search_fields = ["label", "topic_title", "token"]
     readonly_fields = ["token", "created_by", "created_at", "opens"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Revoking is for good: a link that may have been seen by the wrong
+        # person must not quietly start working again.
+        if obj is not None and obj.revoked_at is not None:
+            return [*self.readonly_fields, "expires_at", "revoked_at"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
