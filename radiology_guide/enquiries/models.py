@@ -149,8 +149,9 @@ class Enquiry(models.Model):
     def get_absolute_url(self):
         return reverse("enquiries:sent", args=[self.reference])
 
-    def admin_url(self):
-        return settings.SITE_URL + reverse("admin:enquiries_enquiry_change", args=[self.pk])
+    def staff_url(self):
+        """The enquiry in the staff inbox (sign-in and two-factor needed)."""
+        return settings.SITE_URL + reverse("staff:enquiry", args=[self.reference])
 
     def set_status(self, status, user):
         self.status = status

@@ -133,7 +133,7 @@ def test_every_staff_page_passes_axe_and_fits_the_screen(
     settings.REQUIRE_STAFF_MFA = False
     user = django_user_model.objects.create_user("sam", password="a-long-test-password")
     user.groups.add(Group.objects.get(name="Clinic staff"))
-    link = EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan", label="Waiting room poster", created_by=user)
+    link = EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan", label="Poster", created_by=user)
     enquiry = Enquiry.objects.create(
         name="Grace Hopper", email="grace@example.com", phone="07700 900461", preferred_contact="phone",
         topic="ct-scan", topic_title="CT scan", consent_at=link.created_at, submission_token="t1", link=link,
