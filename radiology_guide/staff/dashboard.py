@@ -22,7 +22,8 @@ PERIODS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days", "365"
 TOP_TOPICS = 8
 
 
-BAR_PITCH, BAR_HEIGHT, BAR_MAX = 12, 9, 300  # SVG units: 12 a row, the longest bar 300 wide
+# SVG units in a 400-wide chart: 26 a row, labels in the first 150, the longest bar 200.
+BAR_PITCH, BAR_HEIGHT, BAR_X, BAR_MAX = 26, 18, 150, 200
 
 
 def bars(rows, label_key, value_key):
@@ -33,8 +34,9 @@ def bars(rows, label_key, value_key):
             "label": row[label_key],
             "value": row[value_key] or 0,
             "y": index * BAR_PITCH,
-            "text_y": index * BAR_PITCH + BAR_HEIGHT - 1,
+            "text_y": index * BAR_PITCH + BAR_HEIGHT - 5,
             "width": round(BAR_MAX * (row[value_key] or 0) / biggest, 1),
+            "value_x": round(BAR_X + BAR_MAX * (row[value_key] or 0) / biggest + 4, 1),
         }
         for index, row in enumerate(rows)
     ]
