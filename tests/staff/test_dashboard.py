@@ -21,6 +21,7 @@ def staff_client(client, clinic_staff):
 def contacted_after(hours, **fields):
     enquiry = make_enquiry(days_ago=3, **fields)
     enquiry.first_contacted_at = enquiry.received_at + datetime.timedelta(hours=hours)
+    enquiry.first_contact_seconds = hours * 3600
     enquiry.status = Enquiry.Status.CONTACTED
     enquiry.save()
     return enquiry
