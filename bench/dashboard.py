@@ -80,7 +80,8 @@ def main():
     client = Client()
     client.force_login(staff[0])
     pages = ["/staff/dashboard/", "/staff/dashboard/?days=365", "/staff/enquiries/", "/staff/enquiries/?show=overdue"]
-    print(f"{'page':40} {'median ms':>10} {'max ms':>8}   ({args.runs} runs, {os.environ['DATABASE_URL'].split(':')[0]})")
+    database = os.environ["DATABASE_URL"].split(":")[0]
+    print(f"{'page':40} {'median ms':>10} {'max ms':>8}   ({args.runs} runs, {database})")
     for path in pages:
         assert client.get(path).status_code == 200, path  # warm up
         times = []
