@@ -4,7 +4,7 @@ first to the eye, and a timeline of what staff did about each."""
 from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from radiology_guide.core.models import ClinicDetails
 from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, digits_of
@@ -35,10 +35,13 @@ def search(queryset, text):
 
 
 @staff_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def inbox(request):
-    show = request.GET.get("show", "")
-    text = request.GET.get("q", "")
+    """The filters are links (GET); a search is a POST, so that a patient's
+    name or phone number never goes into a URL, a browser's history or a log."""
+    params = request.POST if request.method == "POST" else request.GET
+    show = params.get("show", "")
+    text = request.POST.get("q", "")
     cutoff = overdue_cutoff()
     enquiries = Enquiry.objects.select_related("assignee", "link").order_by("received_at")
     # A search finds closed enquiries too: the patient may be calling back.

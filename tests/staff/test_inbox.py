@@ -127,8 +127,10 @@ def test_search_by_reference_name_or_phone(staff_client, typed):
         "phone with spaces": "07700900 555",
         "phone +44": "+44 7700 900555",
     }[typed]
-    html = staff_client.get("/staff/enquiries/", {"q": query}).content.decode()
+    html = staff_client.post("/staff/enquiries/", {"q": query}).content.decode()
     assert wanted.reference in html and other.reference not in html
+    # A search in the address is ignored: patients' details stay out of URLs and logs.
+    assert other.reference in staff_client.get("/staff/enquiries/", {"q": query}).content.decode()
 
 
 def test_assign_contact_note_and_close_each_show_on_the_timeline_with_who_and_when(staff_client, clinic_staff):
