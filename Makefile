@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test test-fast test-services lint format check bench bench-load audit clean
+.PHONY: install run dev test test-fast test-services lint format check bench bench-load audit clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,15 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_content
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) -m radiology_guide.serve
+
+# For editing templates and code: Django's own server with DEBUG on (no page
+# cache, templates read afresh) and the Tasks worker beside it.
+dev: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py sync_content
+	DEBUG=true $(PY) manage.py db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+		DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 # The whole suite on SQLite with a local-memory cache (browser tests included).
 test: install

@@ -103,7 +103,7 @@ class Site:
             "ALLOWED_HOSTS": HOST,
             "DATABASE_URL": self.database_url,
             "CACHE_URL": cache_url,
-            "EMAIL_URL": "console://",
+            "EMAIL_URL": f"file://{self.dir / 'mail'}",
             "LOG_LEVEL": "INFO",
             **(extra_env or {}),
         }

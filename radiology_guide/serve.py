@@ -12,10 +12,15 @@ environment with granian's own ``GRANIAN_*`` variables (``GRANIAN_PORT``,
 ``GRANIAN_WORKERS``, ...) or with granian's command-line options after the
 module name (``python -m radiology_guide.serve --port 9000``).
 ``WEB_CONCURRENCY``, as set by many hosts, sets the number of workers.
+
+It also starts the Tasks worker (``manage.py db_worker``), which sends the
+emails queued in the database, and stops it on the way out. Where the worker
+runs as a service of its own, set ``RUN_TASKS_WORKER=false``.
 """
 
 import multiprocessing
 import os
+import subprocess
 import sys
 
 from granian.cli import cli
@@ -39,8 +44,7 @@ def defaults(environ=os.environ):
         # (12,103 req/s, against 9,811 with 1 thread and 10,659 with 5 workers
         # of 2), with uncached pages the same within noise, at 69 MB per
         # worker. They also let a worker go on serving pages while a thread
-        # waits on the database or the mail server (an enquiry's email is sent
-        # in the request by Django's immediate Tasks backend). granian's own
+        # waits on the database. granian's own
         # default for WSGI is hundreds, which only costs memory.
         "GRANIAN_BLOCKING_THREADS": "4",
         # A worker that dies (out of memory, a crash in C code) is replaced
@@ -58,6 +62,15 @@ def defaults(environ=os.environ):
     }
 
 
+def start_tasks_worker():
+    """The Tasks worker, as a child process; None when RUN_TASKS_WORKER=false."""
+    from radiology_guide.config import env_bool
+
+    if not env_bool("RUN_TASKS_WORKER", True):
+        return None
+    return subprocess.Popen([sys.executable, "-m", "django", "db_worker", "--queue-name", "default"])  # noqa: S603
+
+
 def main(argv=None):
     # Workers start as fresh interpreters. The default on Linux, fork, copies
     # the master mid-flight: a worker respawned from one of its threads could
@@ -68,7 +81,13 @@ def main(argv=None):
         os.environ.setdefault(name, value)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "radiology_guide.settings")
     args = sys.argv[1:] if argv is None else argv
-    cli.main(args=[*args, APPLICATION], prog_name="radiology_guide.serve", auto_envvar_prefix="GRANIAN")
+    worker = start_tasks_worker()
+    try:
+        cli.main(args=[*args, APPLICATION], prog_name="radiology_guide.serve", auto_envvar_prefix="GRANIAN")
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
 
 
 if __name__ == "__main__":

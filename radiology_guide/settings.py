@@ -1,40 +1,36 @@
 """Settings for Radiology Guide: one file, every value from the environment.
 
-Defaults are safe and need no setup: DEBUG off, SQLite in the project folder,
-a local-memory cache and email printed to the console. Production sets
-DATABASE_URL (PostgreSQL) and CACHE_URL (Redis); see the README's settings table.
+Defaults are safe and need no setup, for the server the README tells people
+to run (several workers): DEBUG off, SQLite in the project folder, a cache in
+files under var/ that every worker shares, and email written to files under
+var/mail (never to the log). Production sets DATABASE_URL (PostgreSQL),
+CACHE_URL (Redis) and EMAIL_URL; see docs/configuration.md. A value that
+cannot be read (HTTPS=ture) stops start-up with the variable's name
+(radiology_guide/config.py).
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
 
+from radiology_guide.config import (
+    cache_from_url,
+    database_url,
+    env,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_rate,
+    is_set,
+    mailer_from_url,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env(name, default=""):
-    return os.environ.get(name, default)
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name, default):
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
-
+# Files the running site writes (the shared cache, development mail). Not in git.
+VAR_DIR = Path(env("VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG")
 # HTTPS=true in production (behind TLS): HTTPS redirect, HSTS, secure __Host-
@@ -61,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "crispy_forms",
     "crispy_forms_gds",
     "radiology_guide.core",
@@ -76,8 +73,9 @@ MIDDLEWARE = [
     # X-Frame-Options). See core/pagecache.py for what is never stored.
     "radiology_guide.core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before whitenoise, so static files get these headers too.
     "radiology_guide.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -115,7 +113,7 @@ TEMPLATES = [
 # Database: SQLite in the project folder unless DATABASE_URL says otherwise.
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        database_url("DATABASE_URL", env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")),
         conn_max_age=env_int("CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
@@ -133,31 +131,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-def cache_from_url(url):
-    """Turn CACHE_URL into a Django CACHES entry: locmem://, file:///folder, dummy:// or redis://.
-
-    locmem is each process's own; file:// is shared by every process on one
-    machine (one server, several workers, no Redis); redis:// by every server.
-    """
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        return {
-            "BACKEND": "radiology_guide.core.redis_cache.ResilientRedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "rg"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    if url.startswith("dummy://"):
-        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    if url.startswith("file://"):
-        return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": unquote(urlsplit(url).path),
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
-    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "radiology-guide"}
-
-
-CACHES = {"default": cache_from_url(env("CACHE_URL", "locmem://"))}
+# The default cache is a folder of files that every worker of this server
+# shares, so an edit shows on the next request to any worker. (A per-process
+# local-memory cache served old pages on every worker after an edit: 0 of 6
+# requests showed it.) Redis for several servers; locmem:// for tests only.
+CACHES = {"default": cache_from_url("CACHE_URL", env("CACHE_URL", f"file://{VAR_DIR / 'cache'}"))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -196,41 +174,27 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
+# One client-address function for axes, the rate limits and the logs; it
+# honours TRUSTED_PROXY_COUNT (axes' own ipware setting needs django-ipware).
+AXES_CLIENT_IP_CALLABLE = "radiology_guide.core.client.client_address"
+AXES_VERBOSE = False  # no banner on every management command
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "code"]
 # Two-factor sign-in (TOTP with recovery codes) for every staff and admin user.
 REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", HTTPS)
 OTP_TOTP_ISSUER = env("OTP_ISSUER", "Rinebraska Radiology Guide")
 
-# Email (Django 6.1 mailers). Console by default so nothing leaves the machine.
-EMAIL_URL = env("EMAIL_URL", "console://")
-
-
-def mailer_from_url(url):
-    parts = urlsplit(url)
-    if parts.scheme in {"smtp", "smtps", "submission"}:
-        return {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": parts.hostname or "localhost",
-                "port": parts.port or (465 if parts.scheme == "smtps" else 587),
-                "username": unquote(parts.username or ""),
-                "password": unquote(parts.password or ""),
-                "use_ssl": parts.scheme == "smtps",
-                "use_tls": parts.scheme == "submission",
-                "timeout": 10,
-            },
-        }
-    if parts.scheme == "locmem":
-        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-
-
-MAILERS = {"default": mailer_from_url(EMAIL_URL)}
+# Email (Django 6.1 mailers). Without EMAIL_URL each message is written to a
+# file under var/mail, never to the log (a console mailer printed patients'
+# addresses into the log stream); check --deploy refuses that in production.
+EMAIL_URL_SET = is_set("EMAIL_URL")
+MAILERS = {"default": mailer_from_url("EMAIL_URL", env("EMAIL_URL", f"file://{VAR_DIR / 'mail'}"))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Rinebraska clinic <enquiries@rinebraska.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Emails are sent by a worker (`manage.py db_worker`), outside the patient's
+# request, from tasks stored in the database: they survive a restart, and a
+# slow mail server never holds up a page.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("gds",)
 CRISPY_TEMPLATE_PACK = "gds"
@@ -276,7 +240,7 @@ if "Redis" in CACHES["default"]["BACKEND"]:
 # The clinic and its enquiries.
 ENQUIRY_NOTIFY_EMAILS = env_list("ENQUIRY_NOTIFY_EMAILS", "enquiries@rinebraska.example")
 ENQUIRY_ACKNOWLEDGE = env_bool("ENQUIRY_ACKNOWLEDGE", True)
-ENQUIRY_RATE_LIMIT = env("ENQUIRY_RATE_LIMIT", "5/h")
+ENQUIRY_RATE_LIMIT = env_rate("ENQUIRY_RATE_LIMIT", "5/h")
 ENQUIRY_MIN_FILL_SECONDS = env_int("ENQUIRY_MIN_FILL_SECONDS", 3)
 ENQUIRY_RETENTION_DAYS = env_int("ENQUIRY_RETENTION_DAYS", 365)
 ENQUIRY_LINK_DAYS = env_int("ENQUIRY_LINK_DAYS", 30)
@@ -284,15 +248,21 @@ ENQUIRY_LINK_DAYS = env_int("ENQUIRY_LINK_DAYS", 30)
 ENQUIRY_REPLY_DAYS = env_int("ENQUIRY_REPLY_DAYS", 2)
 CONTENT_DIR = Path(env("CONTENT_DIR", str(BASE_DIR / "content")))
 # Full-page cache of public pages (0 turns it off); also the max-age that a CDN sees.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# With DEBUG on it is off, and guide pages are rendered on each request rather
+# than from their stored HTML, so a template edit shows on the next request.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 60)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stdout"}},
-    "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
+    # stderr, so a command's own output (dumpdata > backup.json) stays clean.
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stderr"}},
+    "root": {
+        "handlers": ["stderr"],
+        "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
+    },
     "loggers": {
         # Our one-line request log replaces these; django.request still logs
         # server errors (its records carry the path, never POST data).
@@ -302,3 +272,4 @@ LOGGING = {
 }
 CLINICAL_REVIEWER_ROLE = env("CLINICAL_REVIEWER_ROLE", "Consultant radiologist, Rinebraska")
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+BACKUP_DIR = Path(env("BACKUP_DIR", str(VAR_DIR / "backups")))

@@ -1,27 +1,29 @@
 """Shared fixtures. The real content in content/ is loaded once per test
-session; each test runs in a transaction that is rolled back."""
+session; each test runs in a transaction that is rolled back.
 
-import re
-import secrets
+Tests run with each process's own memory cache (unless CACHE_URL is set, as
+the PostgreSQL and Redis suite does) and send emails at once through Django's
+immediate Tasks backend; tests/enquiries/test_tasks.py runs the real database
+backend and its worker.
+"""
+
+import os
 
 import pytest
 from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
-from django.utils import timezone
 
+from radiology_guide.config import cache_from_url
 from radiology_guide.core.pagecache import forget_local_copies
-from radiology_guide.enquiries.forms import TOKEN_SALT
 from radiology_guide.guide.models import Page
 from radiology_guide.guide.sync import sync_content
+from tests.helpers import form_token
 
-# A real SMTP mailer pointed at a port where nothing listens: the mail server is down.
-MAIL_SERVER_DOWN = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 1},
-    }
-}
+if not os.environ.get("CACHE_URL"):
+    settings.CACHES = {"default": cache_from_url("CACHE_URL", "locmem://")}
+settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Signing in is not what these tests measure: a fast hasher halves the suite's time.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
@@ -83,12 +85,6 @@ def clinic_staff(django_user_model):
     return user
 
 
-def form_token(seconds_ago=60, nonce=None):
-    """A form token as if the form had been shown some seconds ago."""
-    issued = int(timezone.now().timestamp()) - seconds_ago
-    return signing.dumps({"n": nonce or secrets.token_urlsafe(16), "t": issued}, salt=TOKEN_SALT)
-
-
 @pytest.fixture
 def valid_post():
     def make(**changes):
@@ -107,11 +103,6 @@ def valid_post():
         return {key: value for key, value in data.items() if value is not None}
 
     return make
-
-
-def error_summary(html):
-    match = re.search(r'<div class="govuk-error-summary".*?</div>', html, re.S)
-    return match.group(0) if match else ""
 
 
 @pytest.fixture

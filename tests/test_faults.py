@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import override_settings
 
 from radiology_guide.enquiries.models import Enquiry
-from tests.conftest import MAIL_SERVER_DOWN
+from tests.helpers import MAIL_SERVER_DOWN
 
 pytestmark = pytest.mark.django_db
 CLOSED_PORT = "127.0.0.1:1"  # nothing listens on port 1: connections are refused at once

@@ -13,9 +13,9 @@ from django.db import close_old_connections
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
+from radiology_guide.config import cache_from_url
 from radiology_guide.core.pagecache import PageCacheMiddleware
 from radiology_guide.guide.models import Page
-from radiology_guide.settings import cache_from_url
 from radiology_guide.wsgi import application  # here: importing it sets Django up (and its logging) again
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +141,7 @@ def test_a_change_in_another_process_retires_this_process_cached_pages(client, s
     """Two processes sharing one cache (Redis for several servers, a folder
     for the workers of one server): a save in one is seen by the other."""
     cache_url = SHARED_REDIS if shared == "redis" else f"file://{tmp_path / 'cache'}"
-    with override_settings(CACHES={"default": cache_from_url(cache_url)}):
+    with override_settings(CACHES={"default": cache_from_url("CACHE_URL", cache_url)}):
         client.get("/guide/emerging-trends/")
         assert client.get("/guide/emerging-trends/")["X-Cache"] == "hit"
         other_process = (

@@ -1,5 +1,6 @@
 """The site is locked down by default, and proves it."""
 
+import datetime
 import os
 import re
 import subprocess
@@ -8,6 +9,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +37,6 @@ def deploy_check(env):
 def test_deploy_check_passes_with_the_documented_production_settings():
     result = deploy_check(PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_deploy_check_rejects_the_console_mailer_in_production():
-    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "EMAIL_URL"}
-    assert deploy_check(env).returncode != 0
 
 
 def test_deploy_check_rejects_a_cache_that_each_worker_keeps_to_itself():
@@ -156,11 +153,24 @@ def test_deactivating_a_user_ends_their_session(client, admin_user):
     assert client.get("/admin/").status_code == 302
 
 
-def test_sessions_expire_after_the_idle_time(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_a_staff_session_ends_after_30_idle_minutes_and_each_request_extends_it(client, admin_user, settings):
+    from django.contrib.sessions.models import Session
+
+    # The idle policy is the same on every engine; the database one lets the test move the clock.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    client.force_login(admin_user)
+    assert client.get("/admin/").status_code == 200
+    session = Session.objects.get()
+    left = session.expire_date - timezone.now()
+    assert datetime.timedelta(minutes=29) < left <= datetime.timedelta(minutes=30)
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))  # 30 idle minutes later
+    assert client.get("/admin/").status_code == 302
 
 
-def test_robots_and_error_pages_leak_no_internals(client):
+def test_robots_txt_keeps_private_areas_out_and_error_pages_leak_no_internals(client):
+    robots = client.get("/robots.txt").content.decode()
+    for private in ("/admin/", "/staff/", "/enquire/", "/e/"):
+        assert f"Disallow: {private}" in robots
     body = client.get("/nope/").content.decode()
     assert "Traceback" not in body and "settings" not in body.lower()
     assert not re.search(r"DEBUG|SECRET_KEY", body)

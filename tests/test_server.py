@@ -1,8 +1,11 @@
 """The production server, `python -m radiology_guide.serve` (granian), started
-for real on a free port with production settings: it serves pages and hashed
-static files, and a worker that dies is replaced without the site going down."""
+for real on a free port with production settings and nothing else set (no
+CACHE_URL, no EMAIL_URL): it serves pages and hashed static files, an edit
+shows at once on every worker, its Tasks worker sends enquiry emails, and a
+worker that dies is replaced without the site going down."""
 
 import contextlib
+import http.cookiejar
 import os
 import re
 import signal
@@ -11,12 +14,15 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
 from django.conf import settings
 
 HOST = "127.0.0.1"
+# Nothing of the test run's own environment that would change the defaults under test.
+UNSET = ("GRANIAN_", "WEB_CONCURRENCY", "CACHE_URL", "EMAIL_URL", "DATABASE_URL", "VAR_DIR")
 
 
 def free_port():
@@ -49,13 +55,15 @@ def wait_for(condition, timeout=30):
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("server")
     env = {
-        **{name: value for name, value in os.environ.items() if not name.startswith(("GRANIAN_", "WEB_CONCURRENCY"))},
+        **{name: value for name, value in os.environ.items() if not name.startswith(UNSET)},
         "DJANGO_SETTINGS_MODULE": "radiology_guide.settings",
         "DEBUG": "off",
         "SECRET_KEY": "a-test-secret-key-that-is-long-enough-for-the-production-check-0123456789",
         "ALLOWED_HOSTS": HOST,
         "DATABASE_URL": f"sqlite:///{folder / 'site.sqlite3'}",
-        "CACHE_URL": "locmem://",
+        # The defaults put the shared cache and outgoing mail under VAR_DIR.
+        "VAR_DIR": str(folder / "var"),
+        "ENQUIRY_MIN_FILL_SECONDS": "0",
         "STATIC_ROOT": str(folder / "static"),
         "GRANIAN_PORT": str(free_port()),
         "GRANIAN_WORKERS": "2",
@@ -82,7 +90,7 @@ def server(tmp_path_factory):
     base = f"http://{HOST}:{env['GRANIAN_PORT']}"
     try:
         assert wait_for(lambda: fetch(base + "/healthz")[0] == 200), (folder / "server.log").read_text()
-        yield {"url": base, "process": process, "log": folder / "server.log"}
+        yield {"url": base, "process": process, "log": folder / "server.log", "manage": manage, "var": folder / "var"}
     finally:
         # As systemd stops a service: SIGTERM to every process of the group.
         os.killpg(process.pid, signal.SIGTERM)
@@ -99,9 +107,47 @@ def test_the_production_server_serves_pages_with_their_headers(server):
     assert status == 200 and "Diagnostic radiology" in body.decode()
     assert "default-src 'none'" in headers["Content-Security-Policy"]
     assert "public" in headers["Cache-Control"]
-    # Each worker has its own local-memory cache here: within a few requests one is a hit.
     again = [fetch(server["url"] + "/guide/diagnostic-radiology/") for _ in range(6)]
     assert any(headers["X-Cache"] == "hit" and page == body for _, headers, page in again)
+
+
+def test_an_edit_shows_on_the_next_request_to_every_worker(server):
+    url = server["url"] + "/guide/working-together/"
+    for _ in range(6):  # every worker has the page cached
+        assert "How radiologists work together" not in fetch(url)[2].decode()
+    server["manage"](
+        "shell",
+        "-c",
+        "from radiology_guide.guide.models import Page; page = Page.objects.get(slug='working-together'); "
+        "page.title = 'How radiologists work together'; page.save()",
+    )
+    pages = [fetch(url)[2].decode() for _ in range(6)]
+    assert all("How radiologists work together" in page for page in pages)
+
+
+def test_the_servers_tasks_worker_sends_the_enquiry_email(server):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(server["url"] + "/enquire/", timeout=10).read().decode()
+    fields = dict(re.findall(r'name="(csrfmiddlewaretoken|form_token)" value="([^"]+)"', form))
+    data = {
+        **fields,
+        "name": "Ada Test",
+        "email": "ada@example.com",
+        "preferred_contact": "email",
+        "topic": "ct-scan",
+        "message": "A question",
+        "consent": "on",
+    }
+    request = urllib.request.Request(  # noqa: S310 - our own server on 127.0.0.1
+        server["url"] + "/enquire/", data=urllib.parse.urlencode(data).encode(), headers={"Referer": server["url"]}
+    )
+    assert "Enquiry sent" in opener.open(request, timeout=10).read().decode()
+
+    def mailed():
+        return any("New enquiry RG-" in path.read_text() for path in (server["var"] / "mail").glob("*.log"))
+
+    assert wait_for(mailed), server["log"].read_text()
 
 
 def test_the_production_server_serves_hashed_static_files_for_a_year(server):

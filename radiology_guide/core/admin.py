@@ -9,7 +9,9 @@ class ClinicDetailsAdmin(admin.ModelAdmin):
     list_display = ["name", "phone", "email"]
 
     def has_add_permission(self, request):
-        return not ClinicDetails.objects.exists()
+        # The row is made by a migration; adding is only for a database where
+        # it was deleted by hand, and only by someone allowed to add.
+        return super().has_add_permission(request) and not ClinicDetails.objects.exists()
 
     def changelist_view(self, request, extra_context=None):
         # One row only: go straight to it (its defaults are shown until saved).

@@ -1,7 +1,7 @@
 """Deployment checks of our own (`manage.py check --deploy`)."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -15,12 +15,25 @@ def check_shared_cache(app_configs, **kwargs):
         return []
     return [
         Warning(
-            "The cache is not shared between processes (CACHE_URL is not a Redis URL).",
+            "The cache is not shared between processes.",
             hint=(
-                "The production server runs one worker per core, each with its own page cache, content "
-                "version and rate-limit counts: after an edit, other workers serve the old page for up to "
-                "PAGE_CACHE_SECONDS. Set CACHE_URL=redis://host:6379/0."
+                "The production server runs several workers, each with its own page cache and content "
+                "version: after an edit, other workers serve the old page. Leave CACHE_URL unset (a folder "
+                "shared by this server's workers) or set CACHE_URL=redis://host:6379/0."
             ),
             id="radiology_guide.W001",
+        )
+    ]
+
+
+@register(deploy=True)
+def check_mail_is_configured(app_configs, **kwargs):
+    if settings.DEBUG or settings.EMAIL_URL_SET:
+        return []
+    return [
+        Error(
+            "EMAIL_URL is not set, so no email would reach the clinic or a patient.",
+            hint="Set EMAIL_URL=submission://user:password@smtp.example.org:587 (see docs/configuration.md).",
+            id="radiology_guide.E002",
         )
     ]

@@ -2,6 +2,7 @@
 Django does not set on its own."""
 
 import logging
+import re
 import secrets
 import time
 
@@ -29,17 +30,32 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+# What a proxy's request id looks like (a UUID, a hex token, a Heroku- or
+# nginx-style id); anything else is replaced, so a client cannot write into
+# the log through it.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
+# Control characters, backslashes, quotes and spaces in a logged path are
+# written as %XX: a decoded %0a would otherwise start a forged log line.
+UNSAFE_IN_LOG = re.compile(r"[\x00-\x20\x7f-\x9f\\\"\u2028\u2029]")
+
+
 def request_id(header_value):
-    """The caller's X-Request-Id (from a proxy), or a new one."""
-    return (header_value or "")[:64] or secrets.token_hex(8)
+    """The caller's X-Request-Id (from a proxy) if it looks like one, or a new one."""
+    if header_value and REQUEST_ID.fullmatch(header_value):
+        return header_value
+    return secrets.token_hex(8)
+
+
+def loggable(text):
+    return UNSAFE_IN_LOG.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode()), text)
 
 
 def log_request(request_id, method, path, status, started):
     logger.info(
         "request id=%s method=%s path=%s status=%s ms=%.1f",
         request_id,
-        method,
-        path,
+        loggable(method),
+        loggable(path),
         status,
         (time.perf_counter() - started) * 1000,
     )
@@ -91,7 +107,10 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DatabaseError):
             logger.error(
-                "database unavailable id=%s path=%s error=%s", request.id, request.path, type(exception).__name__
+                "database unavailable id=%s path=%s error=%s",
+                request.id,
+                loggable(request.path),
+                type(exception).__name__,
             )
             response = TemplateResponse(request, "503.html", status=503)
             response["Retry-After"] = "60"

@@ -1,10 +1,13 @@
 """The clinic's own details, kept in one place that admins edit."""
 
+import datetime
 from datetime import date
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from radiology_guide.core.cache import bump_content_version
 
@@ -117,3 +120,35 @@ class ClinicDetails(models.Model):
                 return cls(pk=1)
             cache.set(CLINIC_CACHE_KEY, details, None)
         return details
+
+
+class RateCounter(models.Model):
+    """How many times one (hashed) client did one thing in one fixed window.
+
+    Used by enquiries.ratelimit. A row per window: it cannot be evicted or
+    have its lifetime reset, and expired rows are deleted as new ones come.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.key
+
+    @classmethod
+    def hit(cls, name: str, window: int) -> int:
+        """Add one to ``name``'s counter for the current window; its new count."""
+        now = timezone.now()
+        start = int(now.timestamp()) // window * window
+        key = f"{name}:{window}:{start}"
+        with transaction.atomic():
+            if not cls.objects.filter(key=key).update(count=F("count") + 1):
+                cls.objects.filter(expires_at__lt=now).delete()
+                try:
+                    with transaction.atomic():
+                        expires = datetime.datetime.fromtimestamp(start + window, tz=datetime.UTC)
+                        cls.objects.create(key=key, count=1, expires_at=expires)
+                except IntegrityError:  # another request made it first
+                    cls.objects.filter(key=key).update(count=F("count") + 1)
+            return cls.objects.filter(key=key).values_list("count", flat=True).get()

@@ -43,8 +43,8 @@ from django.utils.http import http_date, parse_http_date
 
 from radiology_guide.core.cache import content_version
 from radiology_guide.core.middleware import log_request, request_id
+from radiology_guide.core.paths import PRIVATE_PREFIXES
 
-PRIVATE_PREFIXES = ("/admin/", "/staff/", "/enquire/", "/e/", "/account/", "/healthz", "/readyz", "/static/")
 # Search results are cheap to build and endless in variety: caching them would
 # let anyone fill the cache with junk queries.
 UNCACHED_PREFIXES = PRIVATE_PREFIXES + ("/search/",)
@@ -117,7 +117,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _is_candidate(request):
             return self.get_response(request)
-        key, version, cached = _lookup(request)
+        try:
+            key, version, cached = _lookup(request)
+        except DisallowedHost:
+            # Let Django's CommonMiddleware answer with its 400, inside the
+            # middleware that add the security headers.
+            return self.get_response(request)
         if cached is not None:
             return self._from_cache(request, cached)
         response = self.get_response(request)

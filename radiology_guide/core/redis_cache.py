@@ -2,7 +2,7 @@
 
 When Redis is unreachable, reads miss and writes are dropped (with a warning
 in the log), so pages are served uncached and enquiries still go through.
-Settings name it as CACHE_URL=redis://... (see settings.cache_from_url).
+Settings name it as CACHE_URL=redis://... (see config.cache_from_url).
 """
 
 import functools

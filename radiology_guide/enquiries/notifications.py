@@ -28,6 +28,10 @@ def notify(enquiry_id: int) -> bool:
     return ok
 
 
+def is_pending(enquiry_id: int) -> bool:
+    return Enquiry.objects.pending_notification().filter(pk=enquiry_id).exists()
+
+
 def _send(enquiry, kind, sender):
     try:
         sender(enquiry)

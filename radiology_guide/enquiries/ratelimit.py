@@ -1,46 +1,28 @@
-"""A small rate limit held in the shared cache, so it counts across every
-process and server. Client addresses are hashed before they reach the cache."""
+"""A rate limit counted in the database, so it holds across every process and
+server for its whole window.
+
+It used to live in the shared cache, where it leaked: the file cache's
+``incr`` reset a counter's lifetime to 300 s (12 enquiries from one address
+were notified in 17 minutes under 5/h), and the page cache could evict
+counters (about 2,000 requests for /faqs/?utm_source=N wiped one). A row in
+the database is never evicted and lives exactly as long as its window.
+Client addresses are hashed (keyed with SECRET_KEY) before they are stored.
+"""
 
 import hashlib
 import hmac
 
 from django.conf import settings
-from django.core.cache import cache
 
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+from radiology_guide.config import parse_rate
+from radiology_guide.core.client import client_address
+from radiology_guide.core.models import RateCounter
 
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """'5/h' -> (5, 3600); '10/15m' -> (10, 900)."""
-    count, _, period = rate.partition("/")
-    number = int(period[:-1] or 1)
-    return int(count), number * UNITS[period[-1]]
-
-
-def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or the address our own proxies saw
-    when TRUSTED_PROXY_COUNT says how many sit in front of the app."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+__all__ = ["client_address", "over_limit", "parse_rate"]
 
 
 def over_limit(scope: str, request, rate: str) -> bool:
-    """Count this request; True when it is over the limit.
-
-    If the cache cannot be reached the count is lost and the request allowed:
-    a patient's enquiry matters more than a perfect count.
-    """
+    """Count this request; True when it is over the limit for its window."""
     limit, window = parse_rate(rate)
     digest = hmac.new(settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256).hexdigest()
-    key = f"rl:{scope}:{digest[:24]}"
-    if cache.add(key, 1, window):
-        return 1 > limit
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, window)
-        count = 1
-    return count is not None and count > limit
+    return RateCounter.hit(f"{scope}:{digest[:32]}", window) > limit

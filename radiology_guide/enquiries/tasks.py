@@ -1,8 +1,32 @@
+"""Background work, run by the Tasks worker (`manage.py db_worker`).
+
+The enquiry row stays the record of what is pending (``notified_at``), so
+nothing depends on a task surviving: ``send_enquiry_notifications`` sends
+whatever a lost task left behind.
+"""
+
+import datetime
+
 from django.tasks import task
+from django.utils import timezone
 
 from radiology_guide.enquiries import notifications
 
+# Seconds to wait before trying a failed email again: 1 minute, then longer,
+# up to about 3 hours in all (a mail server down for a maintenance window).
+RETRY_DELAYS = (60, 300, 900, 3600, 2 * 3600)
+
 
 @task
-def notify_enquiry(enquiry_id: int):
-    return notifications.notify(enquiry_id)
+def notify_enquiry(enquiry_id: int, attempt: int = 1):
+    if notifications.notify(enquiry_id):
+        return True
+    if attempt <= len(RETRY_DELAYS) and notifications.is_pending(enquiry_id) and _can_defer():
+        delay = datetime.timedelta(seconds=RETRY_DELAYS[attempt - 1])
+        notify_enquiry.using(run_after=timezone.now() + delay).enqueue(enquiry_id, attempt + 1)
+    return False
+
+
+def _can_defer():
+    # Django's immediate backend (tests) cannot run a task later.
+    return notify_enquiry.get_backend().supports_defer

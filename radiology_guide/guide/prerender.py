@@ -12,6 +12,7 @@ A request then reads one row and renders only the site's header and footer
 around it (README "Benchmarks" has the measurements).
 """
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -65,5 +66,8 @@ def prerender_all():
 
 def main_html(page):
     """What a view shows: the stored HTML, or (before the first render after
-    an upgrade has added a page or changed a template) a fresh one."""
+    an upgrade has added a page or changed a template) a fresh one. With
+    DEBUG on, always a fresh one, so a template edit shows at once."""
+    if settings.DEBUG:
+        return mark_safe(render_main(page))  # noqa: S308 - our own templates, sanitised bodies
     return mark_safe(page.main_html or render_main(page))  # noqa: S308 - our own templates, sanitised bodies

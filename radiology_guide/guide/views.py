@@ -1,12 +1,14 @@
 """Public guide pages. Everything here is read-only and cacheable: the HTML
 was rendered when the content was saved."""
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from radiology_guide.core.paths import NOT_FOR_SEARCH_ENGINES
 from radiology_guide.guide import prerender, search
 from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page
 
@@ -39,7 +41,7 @@ def _guide_page(request, kinds, slug):
     page = get_object_or_404(Page.objects.only(*GUIDE_PAGE_FIELDS), slug=slug)
     if page.kind not in kinds:
         raise Http404
-    if not page.main_html:  # not rendered yet: load the whole row to render it
+    if settings.DEBUG or not page.main_html:  # to be rendered now: load the whole row
         page.refresh_from_db()
     return render(request, "guide/guide_page.html", {"page": page, "main_html": prerender.main_html(page)})
 
@@ -104,7 +106,7 @@ def site_page(request, slug):
 
 @require_safe
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /staff/", "Disallow: /enquire/", "Disallow: /e/"]
+    lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in NOT_FOR_SEARCH_ENGINES)]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

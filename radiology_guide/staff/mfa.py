@@ -29,11 +29,11 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from radiology_guide.core.paths import STAFF_AREAS as PROTECTED_PREFIXES
 from radiology_guide.staff.access import needs_second_factor
 
 logger = logging.getLogger(__name__)
 
-PROTECTED_PREFIXES = ("/admin/", "/staff/")
 RECOVERY_CODES = 10
 SETUP_DEVICE_KEY = "mfa-setup-device"
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from radiology_guide.enquiries.models import Enquiry
-from tests.conftest import error_summary, form_token
+from tests.helpers import error_summary, form_token
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from radiology_guide.enquiries.models import Enquiry
-from tests.conftest import MAIL_SERVER_DOWN
+from tests.helpers import MAIL_SERVER_DOWN
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from radiology_guide.enquiries.models import Enquiry, EnquiryLink
-from tests.conftest import form_token
+from tests.helpers import form_token
 
 pytestmark = pytest.mark.django_db
 
@@ -250,7 +250,7 @@ def test_email_an_existing_link_again(staff_client):
 
 
 def test_a_mail_server_that_is_down_is_an_error_message_and_no_link(staff_client, settings):
-    from tests.conftest import MAIL_SERVER_DOWN
+    from tests.helpers import MAIL_SERVER_DOWN
 
     settings.MAILERS = MAIL_SERVER_DOWN
     response = staff_client.post(

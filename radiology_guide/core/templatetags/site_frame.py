@@ -12,6 +12,7 @@ import functools
 import types
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -49,6 +50,8 @@ def _frame(context, template_name):
     clinic = context["clinic"]
     match = getattr(context.get("request"), "resolver_match", None)
     current = match.url_name if match else None
+    if settings.DEBUG:  # a template edit shows on the next request
+        _render.cache_clear()
     return _render(template_name, tuple(getattr(clinic, field) for field in CLINIC_FIELDS), current)
 
 

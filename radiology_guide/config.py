@@ -1,0 +1,156 @@
+"""Reading settings from the environment, strictly.
+
+A mistyped value stops start-up with a message that names the variable,
+rather than silently meaning "off": ``HTTPS=ture`` once meant no HSTS, no
+secure cookies and no required two-factor sign-in. ``settings.py`` calls
+these; nothing else reads the environment.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+
+
+def env(name: str, default: str = "") -> str:
+    value = os.environ.get(name, "")
+    return value if value != "" else default
+
+
+def is_set(name: str) -> bool:
+    return os.environ.get(name, "") != ""
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
+        return default
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={os.environ[name]!r} is not a yes/no value: use true or false.")
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name}={number} is below the minimum of {minimum}.")
+    return number
+
+
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = env(name, default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
+    return value
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'5/h' -> (5, 3600); '10/15m' -> (10, 900). Raises ValueError."""
+    count, slash, period = rate.strip().partition("/")
+    if not slash or not period or period[-1] not in RATE_UNITS or not count.isdigit():
+        raise ValueError(rate)
+    number = period[:-1] or "1"
+    if not number.isdigit() or int(number) == 0:
+        raise ValueError(rate)
+    return int(count), int(number) * RATE_UNITS[period[-1]]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as 5/h, 20/d or 10/15m."""
+    value = env(name, default).strip()
+    try:
+        parse_rate(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate such as 5/h, 20/d or 10/15m.") from None
+    return value
+
+
+def cache_from_url(name: str, url: str) -> dict:
+    """A CACHES entry from a URL: file:///folder, redis://, locmem:// or dummy://.
+
+    file:// is shared by every process on one machine (one server, several
+    workers, no Redis); redis:// by every server; locmem:// is each
+    process's own (tests only: with several workers an edit would not show
+    on the others).
+    """
+    scheme = urlsplit(url).scheme
+    if scheme in {"redis", "rediss", "unix"}:
+        return {
+            "BACKEND": "radiology_guide.core.redis_cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "rg"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    if scheme == "file":
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _folder(name, url),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "radiology-guide"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"{name}={url!r}: use file:///folder, redis://host:6379/0, locmem:// or dummy://.")
+
+
+def mailer_from_url(name: str, url: str) -> dict:
+    """A MAILERS entry from a URL: smtp://, submission:// (STARTTLS), smtps://
+    (TLS), file:///folder (each message a file: development), locmem:// (tests)."""
+    parts = urlsplit(url)
+    if parts.scheme in {"smtp", "smtps", "submission"}:
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or (465 if parts.scheme == "smtps" else 587),
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_ssl": parts.scheme == "smtps",
+                "use_tls": parts.scheme == "submission",
+                "timeout": 10,
+            },
+        }
+    if parts.scheme == "file":
+        return {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": _folder(name, url)},
+        }
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    raise ImproperlyConfigured(
+        f"{name}={url!r}: use smtp://, submission:// or smtps://user:password@host:port, or file:///folder."
+    )
+
+
+def database_url(name: str, url: str) -> str:
+    if urlsplit(url).scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ImproperlyConfigured(f"{name}={url!r}: use postgres://user:password@host:5432/name or sqlite:///path.")
+    return url
+
+
+def _folder(name: str, url: str) -> str:
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    if parts.netloc not in ("", "localhost") or not Path(path).is_absolute():
+        raise ImproperlyConfigured(f"{name}={url!r}: give an absolute folder, as in file:///var/cache/radiology-guide.")
+    return path
