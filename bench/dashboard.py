@@ -12,6 +12,7 @@ of --runs requests per page.
 """
 
 import argparse
+import warnings
 import os
 import random
 import statistics
@@ -39,6 +40,7 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
+    warnings.filterwarnings("ignore", message="No directory at")  # static files are not collected here
     workdir = tempfile.mkdtemp(prefix="bench-dashboard-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
     os.environ.update(DJANGO_SETTINGS_MODULE="radiology_guide.settings", REQUIRE_STAFF_MFA="false", LOG_LEVEL="WARNING")
