@@ -12,13 +12,13 @@ of --runs requests per page.
 """
 
 import argparse
-import warnings
 import os
 import random
 import statistics
 import sys
 import tempfile
 import time
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
