@@ -192,3 +192,25 @@ def test_the_leaflet_prints_on_one_sheet_of_a4_or_a5(site, new_context, django_u
     for wanted in ("CT scan", "Rinebraska", link.full_url(), link.code, "Thislinkdoesnotexpire"):
         assert re.sub(r"\s+", "", wanted) in text
     assert "Backtothelink" not in text
+
+
+def test_without_javascript_a_link_is_made_found_and_revoked(site, new_context, django_user_model, settings,
+                                                             staff_groups):  # fmt: skip
+    settings.REQUIRE_STAFF_MFA = False
+    user = django_user_model.objects.create_user("sam", password="a-long-test-password")
+    user.groups.add(Group.objects.get(name="Clinic staff"))
+    page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
+    sign_in(page, site, "sam", "a-long-test-password")
+    # Part of a name is enough: the server offers what matches.
+    page.get_by_label("Topic").fill("scan")
+    page.get_by_role("button", name="Create only").click()
+    page.get_by_role("button", name="CT scan", exact=True).click()
+    expect(page.get_by_label("Topic")).to_have_value("CT scan")
+    page.get_by_label("Label (optional)").fill("Waiting room poster")
+    page.get_by_role("button", name="Create only").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Link: Waiting room poster")
+    expect(page.get_by_role("button", name="Copy link")).to_be_hidden()  # the one script-only extra
+    page.get_by_role("link", name="Revoke this link").click()
+    page.get_by_role("button", name="Yes, revoke it").click()
+    expect(page.get_by_text("This link was revoked on")).to_be_visible()
+    assert EnquiryLink.objects.get().revoked_at is not None
