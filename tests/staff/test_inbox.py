@@ -203,3 +203,11 @@ def test_no_digest_when_nothing_is_overdue():
     make_enquiry(days_ago=0)
     call_command("send_overdue_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert mail.outbox == []
+
+
+def test_superusers_see_the_same_timeline_read_only_in_the_admin(admin_client, admin_user):
+    enquiry = make_enquiry()
+    enquiry.record("note", admin_user, "Left a voicemail & will try again.")
+    html = admin_client.get(f"/admin/enquiries/enquiry/{enquiry.pk}/change/").content.decode()
+    assert "Left a voicemail &amp; will try again." in html
+    assert 'name="events-0-detail"' not in html  # shown, not editable
