@@ -122,7 +122,9 @@ def setup(request):
             user=request.user, confirmed=False, pk=request.session.get(SETUP_DEVICE_KEY)
         ).first()
     if device is None:
-        # Every visit gets its own secret (see the module docstring).
+        # Every visit gets its own secret (see the module docstring); the one
+        # this session was shown before is no longer needed.
+        TOTPDevice.objects.filter(user=request.user, confirmed=False, pk=request.session.get(SETUP_DEVICE_KEY)).delete()
         device = TOTPDevice.objects.create(user=request.user, confirmed=False, name="Authenticator app")
         request.session[SETUP_DEVICE_KEY] = device.pk
     form = CodeForm(request.POST or None) if request.method == "POST" else CodeForm()

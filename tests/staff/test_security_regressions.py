@@ -35,6 +35,7 @@ def test_each_visit_to_set_up_shows_a_new_secret(client, clinic_staff, settings)
     settings.REQUIRE_STAFF_MFA = True
     client.force_login(clinic_staff)
     assert shown_secret(client.get(SETUP)) != shown_secret(client.get(SETUP))
+    assert TOTPDevice.objects.filter(user=clinic_staff).count() == 1  # reloading does not pile secrets up
 
 
 def test_a_secret_seen_with_a_stolen_password_is_useless_once_the_real_user_enrols(
