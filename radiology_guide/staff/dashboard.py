@@ -21,6 +21,7 @@ from radiology_guide.staff.inbox import overdue
 
 PERIODS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days", "365": "Last 12 months"}
 TOP_TOPICS = 8
+WEEK_TOPICS = 4  # columns in the week-by-topic table that still fit a phone
 
 
 # SVG units in a 400-wide chart: 26 a row, labels in the first 150, the longest bar 200.
@@ -92,18 +93,30 @@ def figures(days, now=None):
     totals = enquiries.aggregate(
         total=Count("pk"), contacted=Count("pk", filter=Q(first_contact_seconds__isnull=False))
     )
-    # A count per week, each a range on the covering index: a date function
-    # per row, or one query with a filter per week, took seconds on SQLite.
+    # Counts per week and topic, each week a range on the covering index: a
+    # date function per row, or one query with a filter per week, took seconds on SQLite.
     weeks = week_starts(since, now)
     ends = [*weeks[1:], now + timedelta(days=1)]
-    weekly = [
-        {
-            "label": f"w/c {start:%-d %b}",
-            "n": answerable.filter(received_at__gte=max(start, since), received_at__lt=end).count(),
-        }
+    week_topics = [
+        dict(
+            answerable.filter(received_at__gte=max(start, since), received_at__lt=end)
+            .values_list("topic_title")
+            .annotate(n=Count("pk"))
+            .values_list("topic_title", "n")
+        )
         for start, end in zip(weeks, ends, strict=True)
     ]
+    weekly = [
+        {"label": f"w/c {start:%-d %b}", "n": sum(counts.values())}
+        for start, counts in zip(weeks, week_topics, strict=True)
+    ]
     by_topic = list(enquiries.values("topic_title").annotate(n=Count("pk")).order_by("-n", "topic_title"))
+    top = [row["topic_title"] for row in by_topic[:WEEK_TOPICS]]
+    weekly_by_topic = [
+        {"label": row["label"], "counts": [(title, counts.get(title, 0)) for title in top],
+         "other": row["n"] - sum(counts.get(title, 0) for title in top)}
+        for row, counts in zip(weekly, week_topics, strict=True)
+    ]  # fmt: skip
 
     links = EnquiryLink.objects.filter(created_at__gte=since)
     # link IN (this period's links): the database starts from the few links, not every enquiry.
@@ -130,6 +143,8 @@ def figures(days, now=None):
     return {
         "total": totals["total"],
         "weekly": bars(weekly, "label", "n"),
+        "week_topic_names": top,
+        "weekly_by_topic": weekly_by_topic,
         "by_topic": bars(by_topic[:TOP_TOPICS], "topic_title", "n"),
         "other_topics": sum(row["n"] for row in by_topic[TOP_TOPICS:]),
         "links_by_topic": link_rows["topic"],

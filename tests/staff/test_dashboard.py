@@ -54,6 +54,12 @@ def test_figures_for_the_period_with_numbers_beside_every_chart(staff_client, cl
     assert re.search(r'<svg class="bars" role="img" aria-labelledby="topics-title"', html)
     topics = re.search(r'<figure class="chart">\s*<figcaption id="topics-title">.*?</figure>', html, re.S).group(0)
     assert re.findall(r"<th scope=\"row\">([^<]+)</th><td>(\d+)</td>", topics) == [("CT scan", "6"), ("MRI scan", "1")]
+    weeks = table(html, "Enquiries per week by topic")
+    assert re.findall(
+        r"<th scope=\"col\">([^<]+)</th>", html.split("Enquiries per week by topic")[1].split("</thead>")[0]
+    ) == ["Week", "CT scan", "MRI scan", "Other topics"]
+    assert sum(int(row[1]) for row in weeks) == 6 and sum(int(row[2]) for row in weeks) == 1
+    assert all(row[-1] == "0" for row in weeks)
     assert table(html, "Links by topic") == [["CT scan", "2", "6", "5"], ["MRI scan", "1", "0", "0"]]
     assert table(html, "Links by member of staff") == [["sam", "2", "5", "5"], ["kim", "1", "1", "0"]]
 
