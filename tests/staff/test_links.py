@@ -294,3 +294,10 @@ def test_my_links_and_all_links(staff_client, django_user_model):
     my_links = staff_client.get("/staff/links/?mine=1").content.decode()
     assert "Mine" in all_links and "Theirs" in all_links
     assert f'href="/staff/links/{mine.pk}/"' in my_links and "Theirs" not in my_links
+
+
+def test_the_code_box_at_e_opens_a_link_or_asks_to_check_the_code(client):
+    html = client.get("/e/").content.decode()
+    assert "<h1>Open the link from the clinic</h1>" in html and 'name="code"' in html
+    wrong = client.get("/e/", {"code": "not a code"}, follow=True)
+    assert wrong.status_code == 404 and "<h1>Check the address</h1>" in wrong.content.decode()
