@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "radiology_guide.core",
     "radiology_guide.guide",
     "radiology_guide.enquiries",
+    "radiology_guide.feedback",
     "radiology_guide.staff",
 ]
 
@@ -241,6 +242,8 @@ if "Redis" in CACHES["default"]["BACKEND"]:
 ENQUIRY_NOTIFY_EMAILS = env_list("ENQUIRY_NOTIFY_EMAILS", "enquiries@rinebraska.example")
 ENQUIRY_ACKNOWLEDGE = env_bool("ENQUIRY_ACKNOWLEDGE", True)
 ENQUIRY_RATE_LIMIT = env_rate("ENQUIRY_RATE_LIMIT", "5/h")
+# "Was this page useful?" answers and comments per client address.
+FEEDBACK_RATE_LIMIT = env_rate("FEEDBACK_RATE_LIMIT", "20/h")
 ENQUIRY_MIN_FILL_SECONDS = env_int("ENQUIRY_MIN_FILL_SECONDS", 3)
 ENQUIRY_RETENTION_DAYS = env_int("ENQUIRY_RETENTION_DAYS", 365)
 ENQUIRY_LINK_DAYS = env_int("ENQUIRY_LINK_DAYS", 30)

@@ -154,6 +154,12 @@ class EnquiryForm(forms.ModelForm):
             'Read our <a href="{}">privacy notice</a> to see how we use and protect your details.',
             reverse("guide:privacy"),
         )
+        # Which way to reply is asked only of someone who gave both an email
+        # address and a phone number: on the first try the question is not
+        # shown, and if both come back it is asked, as an error, on the page
+        # shown again (no JavaScript needed).
+        self.asks_method = self.is_bound and all(str(self.data.get(name, "")).strip() for name in ("email", "phone"))
+        self.fields["preferred_contact"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False  # the template holds the <form> and its hidden fields
         self.helper.disable_csrf = True
@@ -163,7 +169,7 @@ class EnquiryForm(forms.ModelForm):
                 HTML('<p class="govuk-hint">Give us at least one way to reach you.</p>'),
                 Field.text("email", field_width=30),
                 Field.text("phone", field_width=20),
-                Field.radios("preferred_contact", legend_size=Size.SMALL, inline=True),
+                *([Field.radios("preferred_contact", legend_size=Size.SMALL, inline=True)] if self.asks_method else []),
                 legend="How can we reach you?",
                 legend_size=Size.MEDIUM,
             ),
@@ -207,10 +213,14 @@ class EnquiryForm(forms.ModelForm):
         if "email" not in self.errors and "phone" not in self.errors:
             if not email and not phone:
                 self.add_error("email", "Enter an email address or a phone number, so that we can reply")
-            elif method == Enquiry.ContactMethod.EMAIL and not email:
-                self.add_error("email", "Enter your email address, or choose to be contacted by phone")
-            elif method == Enquiry.ContactMethod.PHONE and not phone:
-                self.add_error("phone", "Enter your phone number, or choose to be contacted by email")
+            elif not (email and phone):
+                # One way to reach them: that is the way we reply.
+                cleaned["preferred_contact"] = Enquiry.ContactMethod.EMAIL if email else Enquiry.ContactMethod.PHONE
+            elif not method:
+                self.add_error(
+                    "preferred_contact",
+                    "You gave an email address and a phone number. Select how you would like us to contact you",
+                )
         token = read_form_token(cleaned.get("form_token", ""))
         if token is None:
             # A tampered or day-old form: keep what they typed and issue a fresh token.

@@ -1,5 +1,6 @@
 """The enquiry form and its confirmation page."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -50,8 +51,10 @@ def enquire(request):
 @never_cache
 @require_safe
 def sent(request, reference):
-    enquiry = get_object_or_404(Enquiry.objects.only("reference", "preferred_contact"), reference=reference)
-    return render(request, "enquiries/sent.html", {"enquiry": enquiry})
+    enquiry = get_object_or_404(Enquiry.objects.only("reference", "preferred_contact", "email"), reference=reference)
+    # Only someone who gave an email address is told to look for one.
+    emailed = settings.ENQUIRY_ACKNOWLEDGE and bool(enquiry.email)
+    return render(request, "enquiries/sent.html", {"enquiry": enquiry, "emailed": emailed})
 
 
 @never_cache

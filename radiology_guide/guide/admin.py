@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from radiology_guide.guide.models import APPROVED, FAQ, ComparisonRow, GlossaryTerm, Page, Revision
+from radiology_guide.guide.models import APPROVED, FAQ, ComparisonRow, GlossaryTerm, Page, Revision, Synonym
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
@@ -186,3 +186,17 @@ class RevisionAdmin(admin.ModelAdmin):
             f"Restored '{revision.title}'. If it had been approved, it now awaits clinical review again.",
             messages.SUCCESS,
         )
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Patients' words for pages: what search puts first (see guide/synonyms.py)."""
+
+    list_display = ["phrase", "url", "from_file"]
+    list_editable = ["url"]
+    search_fields = ["phrase", "url"]
+    fields = ["phrase", "url"]
+
+    @admin.display(boolean=True, description="In content/synonyms.yml")
+    def from_file(self, obj):
+        return obj.url == obj.synced_url

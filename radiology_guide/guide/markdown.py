@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from radiology_guide.guide.dosechart import add_dose_charts
+
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "dd", "dl", "dt", "em", "h2",
     "h3", "h4", "hr", "li", "ol", "p", "pre", "strong", "table", "tbody", "td", "th",
@@ -56,8 +58,14 @@ def sanitise(html: str) -> str:
     )
 
 
-def render_markdown(text: str, glossary: "GlossaryLinker | None" = None) -> Rendered:
-    """Render Markdown to safe HTML with heading anchors and a table of contents."""
+def render_markdown(
+    text: str, glossary: "GlossaryLinker | None" = None, id_prefix: str = "", explain: bool = True
+) -> Rendered:
+    """Render Markdown to safe HTML with heading anchors and a table of contents.
+
+    ``id_prefix`` keeps the ids it makes (table captions, glossary definitions)
+    unique when several pieces share a page (the FAQs). ``explain`` off links
+    glossary terms to their entries instead of opening their definitions."""
     import markdown as markdown_lib
 
     md = markdown_lib.Markdown(
@@ -74,13 +82,44 @@ def render_markdown(text: str, glossary: "GlossaryLinker | None" = None) -> Rend
     # Tables get scope on their header cells, for screen readers.
     html = html.replace("<th>", '<th scope="col">').replace('<th style="text-align: left;">', '<th scope="col">')
     html = sanitise(html)
-    # A wide table scrolls inside its own box on a narrow phone; the box takes
-    # keyboard focus so that it can be scrolled without a mouse.
-    html = html.replace("<table>", '<div class="table-scroll" role="region" tabindex="0" aria-label="Table"><table>')
-    html = html.replace("</table>", "</table></div>")
+    html = _caption_tables(html, id_prefix)
+    html = add_dose_charts(html)
     if glossary:
-        html = glossary.link(html)
+        html = glossary.link(html, id_prefix=id_prefix, explain=explain)
     return Rendered(html=html, toc=toc)
+
+
+_TABLE_CAPTION = re.compile(r"<p>Table: (.+?)</p>\s*<table>", re.S)
+_HEADING_OR_TABLE = re.compile(r"<h[234][^>]*>(.*?)</h[234]>|<table>", re.S)
+
+
+def _caption_tables(html, id_prefix=""):
+    """Give every table a caption, and its scrolling box that caption as its name.
+
+    The caption is a paragraph "Table: ..." written just above the table, or
+    else the heading the table sits under. A wide table scrolls inside its
+    own box on a narrow phone; the box takes keyboard focus so that it can be
+    scrolled without a mouse, and a screen reader announces it by the caption.
+    """
+    html = _TABLE_CAPTION.sub(lambda m: f"<table><caption>{m.group(1)}</caption>", html)
+    out, heading, number, last = [], "", 0, 0
+    for match in _HEADING_OR_TABLE.finditer(html):
+        if match.group(0) != "<table>":
+            heading = re.sub(r"<[^>]+>", "", match.group(1))
+            continue
+        number += 1
+        caption_id = f"{id_prefix}table-{number}-caption"
+        out.append(html[last : match.start()])
+        rest = html[match.end() :]
+        out.append(f'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="{caption_id}"><table>')
+        if rest.startswith("<caption>"):
+            out.append(f'<caption id="{caption_id}">')
+            last = match.end() + len("<caption>")
+        else:
+            out.append(f'<caption id="{caption_id}">{heading or "Table"}</caption>')
+            last = match.end()
+    out.append(html[last:])
+    return "".join(out).replace("</table>", "</table></div>")
 
 
 def render_inline(text: str) -> str:
@@ -92,23 +131,35 @@ def render_inline(text: str) -> str:
 
 
 class GlossaryLinker:
-    """Link the first mention of each glossary term on a page to its entry.
+    """Explain the first mention of each glossary term on a page, in place.
 
     Works on sanitised HTML: only text outside tags is touched, and never text
-    inside links or headings.
+    inside links, headings or table headers. With a definition, the mention
+    becomes a button that opens the definition beside it, with a link to the
+    full entry: an HTML popover, which needs no JavaScript, closes with Esc or
+    a tap elsewhere, and (unlike <details>) is valid inside a paragraph.
+    Without one, it is a plain link to the glossary.
     """
 
     _TAG = re.compile(r"(<[^>]+>)")
 
     def __init__(self, terms):
-        # terms: iterable of (slug, [words...]); longest words first so that
-        # "CT scan" wins over "CT".
+        # terms: iterable of (slug, [words...]) or (slug, [words...], definition);
+        # longest words first so that "CT scan" wins over "CT".
         self.lookup = {}
+        self.names = {}
+        self.definitions = {}
         words = []
-        for slug, names in terms:
+        for slug, names, *definition in terms:
+            names = [name.strip() for name in names if name.strip()]
+            if names:
+                # "radiologist" mid-sentence, but "CT", "MRI" and "Millisievert (mSv)" as written.
+                first = names[0]
+                self.names[slug] = first if any(c.isupper() for c in first[1:]) else first.lower()
+            if definition and definition[0]:
+                self.definitions[slug] = " ".join(definition[0].split())
             for name in names:
-                name = name.strip()
-                if name and name.lower() not in self.lookup:
+                if name.lower() not in self.lookup:
                     self.lookup[name.lower()] = slug
                     words.append(name)
         words.sort(key=len, reverse=True)
@@ -118,7 +169,7 @@ class GlossaryLinker:
             else None
         )
 
-    def link(self, html: str, skip_slug: str | None = None) -> str:
+    def link(self, html: str, skip_slug: str | None = None, id_prefix: str = "", explain: bool = True) -> str:
         if not self.pattern:
             return html
         linked = set()
@@ -129,21 +180,31 @@ class GlossaryLinker:
         for part in self._TAG.split(html):
             if part.startswith("<"):
                 tag = part[1:].split(None, 1)[0].rstrip(">").lower()
-                if tag in {"a", "h2", "h3", "h4", "caption", "th"}:
+                if tag in {"a", "h2", "h3", "h4", "caption", "th", "svg"}:
                     blocked += 1
-                elif tag in {"/a", "/h2", "/h3", "/h4", "/caption", "/th"}:
+                elif tag in {"/a", "/h2", "/h3", "/h4", "/caption", "/th", "/svg"}:
                     blocked = max(0, blocked - 1)
                 out.append(part)
             elif blocked or not part.strip():
                 out.append(part)
             else:
-                out.append(self.pattern.sub(lambda m: self._replace(m, linked), part))
+                out.append(self.pattern.sub(lambda m: self._replace(m, linked, id_prefix, explain), part))
         return "".join(out)
 
-    def _replace(self, match, linked):
+    def _replace(self, match, linked, id_prefix, explain):
         word = match.group(0)
         slug = self.lookup.get(word.lower())
         if slug is None or slug in linked:
             return word
         linked.add(slug)
-        return f'<a class="glossary-link" href="/glossary/#{escape(slug)}">{word}</a>'
+        href = f"/glossary/#{escape(slug)}"
+        definition = self.definitions.get(slug) if explain else None
+        if not definition:
+            return f'<a class="glossary-link" href="{href}">{word}</a>'
+        popover_id = f"{id_prefix}define-{escape(slug)}"
+        name = escape(self.names[slug])
+        return (
+            f'<button type="button" class="glossary-term" popovertarget="{popover_id}">{word}</button>'
+            f'<span class="glossary-popover" id="{popover_id}" popover><strong>{name[:1].upper()}{name[1:]}:</strong> '
+            f'{escape(definition)} <a class="glossary-link" href="{href}">More about {name} in the glossary</a></span>'
+        )

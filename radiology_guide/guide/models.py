@@ -27,7 +27,11 @@ def content_hash(fields: dict) -> str:
 
 
 def glossary_linker():
-    return GlossaryLinker((term.slug, term.words()) for term in GlossaryTerm.objects.all())
+    from django.utils.html import strip_tags
+
+    return GlossaryLinker(
+        (term.slug, term.words(), strip_tags(term.definition_html)) for term in GlossaryTerm.objects.all()
+    )
 
 
 class SyncedContent(models.Model):
@@ -284,7 +288,11 @@ class FAQ(ChildContent):
         return reverse("guide:faqs") + f"#{self.anchor}"
 
     def render(self, linker=None):
-        self.answer_html = render_markdown(self.answer, linker).html
+        # Prefixed ids: every answer shares the FAQ page. Terms link to the
+        # glossary rather than open in place: 22 answers each repeating their
+        # definitions took the page from 22 KB to 38 KB as sent, over the
+        # 40 KB budget with its stylesheet (tests/browser/test_weight.py).
+        self.answer_html = render_markdown(self.answer, linker, id_prefix=f"{self.anchor}-", explain=False).html
 
 
 class GlossaryTerm(ChildContent):
@@ -422,3 +430,43 @@ class Revision(models.Model):
             setattr(obj, name, field.to_python(value) if value is not None else None)
         obj.save()
         return Revision.record(obj, user)
+
+
+class Synonym(models.Model):
+    """A phrase a patient types ("cat scan") and the page they mean by it.
+
+    Kept by editors in admin and in ``content/synonyms.yml`` (see
+    ``guide.synonyms``). A search whose words contain the phrase shows that
+    page first, whatever the full-text ranking says.
+    """
+
+    phrase = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="What people type, in lower case, e.g. “cat scan”. Punctuation and spaces are ignored when matching.",
+    )
+    url = models.CharField(
+        "page",
+        max_length=200,
+        help_text="The address of the page they mean, e.g. /procedures/ct-scan/ or /faqs/#pregnancy.",
+    )
+    # What the file said at the last sync or export; blank for a phrase added
+    # in admin. Lets a sync tell an admin's edit from a change in the file.
+    synced_url = models.CharField(max_length=200, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return f"{self.phrase} → {self.url}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from radiology_guide.guide.synonyms import normalise, target_exists
+
+        self.phrase = normalise(self.phrase)
+        if not self.phrase:
+            raise ValidationError({"phrase": "Enter the words people type."})
+        if not target_exists(self.url):
+            raise ValidationError({"url": "No page of the guide has this address. Copy it from the address bar."})

@@ -20,7 +20,7 @@ MAX_GRADE = 8.0
 MAX_SMOG = 10.0
 
 _PROSE_TAGS = {"p", "li", "dd", "dt", "td", "th", "caption"}
-_SKIP_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "pre", "code"}
+_SKIP_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "pre", "code", "svg"}
 
 
 class _ProseExtractor(HTMLParser):
@@ -31,13 +31,15 @@ class _ProseExtractor(HTMLParser):
         self._skip_depth = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in _SKIP_TAGS:
+        # A glossary definition that opens in place is the glossary's text,
+        # measured there, not part of the page's own prose.
+        if tag in _SKIP_TAGS or (tag == "span" and ("class", "glossary-popover") in attrs):
             self._skip_depth += 1
         elif tag in _PROSE_TAGS:
             self._flush()
 
     def handle_endtag(self, tag):
-        if tag in _SKIP_TAGS:
+        if tag in _SKIP_TAGS or (tag == "span" and self._skip_depth):
             self._skip_depth = max(0, self._skip_depth - 1)
         elif tag in _PROSE_TAGS:
             self._flush()

@@ -1,21 +1,35 @@
-"""Search across every page, FAQ and glossary term.
+"""Search across every page, FAQ and glossary term, in patients' own words.
 
-``SearchEntry`` holds each as plain text, kept current when content is saved
-or synced. Queries run on the database's own full-text search: PostgreSQL's
-(websearch-style OR of the words, English stemming, title weighted above
-text) or SQLite's FTS5 (Porter stemming, BM25 with the title weighted).
-Highlights come back marked with private sentinels that are turned into
-``<mark>`` only after the text has been escaped.
+``SearchEntry`` holds each as plain text (one line per heading, paragraph or
+list item), kept current when content is saved or synced. A search, in order:
+
+1. **Synonyms** (``guide.synonyms``): a phrase editors listed ("cat scan",
+   "parking") puts the page it means first.
+2. **Typos**: a word that matches nothing in the index is swapped for the
+   closest word the index does hold: by trigram similarity (``pg_trgm``) on
+   PostgreSQL, by ``difflib`` against the index's vocabulary on SQLite. The
+   results page says so ("Showing results for ...") and offers the words as
+   typed.
+3. **Full-text search** on the database's own engine: PostgreSQL's (English
+   stemming, title weighted above text) or SQLite's FTS5 (Porter stemming,
+   BM25 with the title weighted). Whole pages outrank FAQs, and FAQs outrank
+   one-line glossary entries, for the same words.
+4. **Snippets** are cut here, not by the database, from whole sentences (never
+   across a heading), and the matching words marked with private sentinels
+   that become ``<mark>`` only after the text has been escaped.
 """
 
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from radiology_guide.guide.models import FAQ, GlossaryTerm, Page, SearchEntry
+from radiology_guide.core.cache import content_version
+from radiology_guide.guide import synonyms
+from radiology_guide.guide.models import FAQ, GlossaryTerm, Page, SearchEntry, Synonym
 
 START, STOP = "\x02", "\x03"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -28,6 +42,15 @@ STOP_WORDS = set(
     "a an and are as at be by can do does for from have how i if in is it my of on or should the to what when "
     "where which who why will with you your".split()
 )
+# Closing tags that end a line of text: a snippet never runs a heading into
+# the sentence after it.
+BLOCK_END = re.compile(r"</(?:h[1-6]|p|li|dt|dd|tr|caption|blockquote|summary|figcaption)>|<br\s*/?>", re.I)
+GLOSSARY_POPOVER = re.compile(r'<span class="glossary-popover"[^>]*>.*?</span>|<svg.*?</svg>', re.S)
+SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z0-9“‘\"'(])")
+SNIPPET_WORDS = 30
+# How alike a misspelt word and a word in the index must be to swap them.
+TRIGRAM_SIMILARITY = 0.45  # pg_trgm similarity(): "varicose" is not "varices" (0.42)
+DIFFLIB_RATIO = 0.85  # difflib's ratio, higher than trigrams for the same pair: "varices" scores 0.8
 
 
 @dataclass
@@ -38,8 +61,19 @@ class Result:
     snippet: str  # safe HTML with <mark> around matching words
 
 
+@dataclass
+class Outcome:
+    results: list[Result] = field(default_factory=list)
+    corrected: str = ""  # the words searched for, when some were corrected; else ""
+
+
 def plain_text(html):
-    return " ".join(strip_tags(html).split())
+    """Text with one line per block (heading, paragraph, list item, row),
+    without the glossary definitions that open in place (guide/markdown.py),
+    which belong to the glossary's own entries, or a chart's labels."""
+    html = GLOSSARY_POPOVER.sub("", html)
+    lines = (" ".join(line.split()) for line in strip_tags(BLOCK_END.sub("\n", html)).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def entries_for_page(page):
@@ -50,7 +84,7 @@ def entries_for_page(page):
             kind=page.kind,
             key=page.slug,
             title=page.title,
-            text=f"{page.summary} {plain_text(page.body_html)}",
+            text=f"{page.summary}\n{plain_text(page.body_html)}",
             url=page.get_absolute_url(),
         )
     ]
@@ -67,7 +101,7 @@ def entry_for_term(term):
         kind="term",
         key=term.slug,
         title=term.term,
-        text=f"{term.aliases} {plain_text(term.definition_html)}",
+        text=f"{term.aliases}\n{plain_text(term.definition_html)}",
         url=term.get_absolute_url(),
     )
 
@@ -107,13 +141,173 @@ def rebuild_index():
 
 
 def search(query: str, limit: int = 20) -> list[Result]:
+    return search_with_corrections(query, limit).results
+
+
+def search_with_corrections(query: str, limit: int = 20, correct: bool = True) -> Outcome:
+    """Results for what a reader typed; misspelt words are corrected unless ``correct`` is off."""
+    words = _words(query)
+    if not words:
+        return Outcome()
+    pairs = list(Synonym.objects.values_list("phrase", "url"))
+    covered = {word for phrase, _ in synonyms.phrases_in(query, pairs) for word in phrase.split()}
+    phrase_words = {word for phrase, _ in pairs for word in phrase.split() if len(word) >= 4 and word.isalpha()}
+    corrections = _corrections([w for w in words if w not in covered], phrase_words) if correct else {}
+    corrected = query
+    for typed, meant in corrections.items():
+        corrected = re.sub(rf"\b{re.escape(typed)}\b", meant, corrected, flags=re.I)
+    # Synonyms again on the corrected words: "clostrophobic" is "claustrophobic".
+    pinned = synonyms.phrases_in(corrected, pairs)
+    words = [corrections.get(word, word) for word in words]
+    if connection.vendor == "postgresql":
+        rows = _search_postgres(words, limit)
+    else:
+        rows = _search_sqlite(words, limit)
+    rows = _pinned_first([url for _, url in pinned], _titles_first(words, rows))[:limit]
+    marked = words + [word for phrase, _ in pinned for word in phrase.split()]
+    results = [Result(title, url, kind, _snippet(text, marked)) for title, url, kind, text in rows]
+    return Outcome(results, corrected if corrections else "")
+
+
+def _titles_first(words, rows):
+    """Entries whose title holds all the reader's words come first: a page
+    whose title is just those words ("what is diagnostic radiology"), then
+    other pages and FAQs ("children" is the FAQ "Can children have ...?").
+    Glossary entries go last: a page explains more."""
+    wanted = {_stem(word) for word in words}
+
+    def tier(row):
+        title, _, kind, _ = row
+        title_words = {_stem(w.lower()) for w in WORD.findall(title) if w.lower() not in STOP_WORDS}
+        if kind == "term" or not wanted <= title_words:
+            return 3
+        if kind == "faq":
+            return 2
+        return 0 if title_words == wanted else 1
+
+    # Stable: the database's ranking is kept within each tier, and glossary
+    # entries come after every page and FAQ that matched.
+    return sorted(rows, key=lambda row: (tier(row), row[2] == "term"))
+
+
+SUFFIXES = ("ation", "ing", "ies", "ed", "es", "ic", "ia", "s", "y")
+
+
+def _stem(word):
+    """A rough stem, only to compare a title's words with a reader's."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _words(query):
     words = [word.lower() for word in WORD.findall(query)]
     words = [word for word in words if word not in STOP_WORDS][:MAX_WORDS] or words[:MAX_WORDS]
-    if not words:
-        return []
+    return list(dict.fromkeys(words))
+
+
+def _pinned_first(urls, rows):
+    if not urls:
+        return rows
+    entries = {e.url: (e.title, e.url, e.kind, e.text) for e in SearchEntry.objects.filter(url__in=urls)}
+    if "/enquire/" in urls and "/enquire/" not in entries:
+        entries["/enquire/"] = ("Send us an enquiry", "/enquire/", "page", "Ask us a question and we will reply.")
+    first = [entries[url] for url in dict.fromkeys(urls) if url in entries]
+    seen = {row[1] for row in first}
+    return first + [row for row in rows if row[1] not in seen]
+
+
+# -- typos ---------------------------------------------------------------------
+
+
+def _corrections(words, phrase_words) -> dict[str, str]:
+    """word -> the closest word in the index, for each word that matches nothing."""
+    candidates = [word for word in words if len(word) >= 4 and not word.isdigit()]
+    if not candidates:
+        return {}
+    unmatched = _unmatched(candidates)
+    if not unmatched:
+        return {}
     if connection.vendor == "postgresql":
-        return _search_postgres(words, limit)
-    return _search_sqlite(words, limit)
+        found = _closest_postgres(unmatched)
+    else:
+        vocabulary = _vocabulary() + sorted(phrase_words)
+        found = {}
+        for word in unmatched:
+            close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=DIFFLIB_RATIO)
+            if close:
+                found[word] = close[0]
+    return {typed: meant for typed, meant in found.items() if meant and meant != typed}
+
+
+def _unmatched(words):
+    """The words that match no entry at all (with stemming, so 'scans' matches)."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.db.models import Count, Q
+
+        vector = SearchVector("title", "text", config="english")
+        counts = SearchEntry.objects.annotate(document=vector).aggregate(
+            **{
+                f"w{i}": Count("id", filter=Q(document=SearchQuery(word, config="english", search_type="plain")))
+                for i, word in enumerate(words)
+            }
+        )
+        return [word for i, word in enumerate(words) if not counts[f"w{i}"]]
+    unmatched = []
+    with connection.cursor() as cursor:
+        for word in words:
+            cursor.execute(
+                "SELECT 1 FROM guide_searchentry_fts WHERE guide_searchentry_fts MATCH %s LIMIT 1",
+                ['"' + word.replace('"', "") + '"'],
+            )
+            if cursor.fetchone() is None:
+                unmatched.append(word)
+    return unmatched
+
+
+_vocabularies: dict[str, list[str]] = {}
+
+
+def _vocabulary() -> list[str]:
+    """Every word of four letters or more in the index, made once per content
+    version (a few thousand words; about 30 ms to build)."""
+    version = content_version()
+    if version not in _vocabularies:
+        words = set()
+        for title, text in SearchEntry.objects.values_list("title", "text"):
+            words.update(word.lower() for word in WORD.findall(f"{title} {text}") if len(word) >= 4)
+        _vocabularies.clear()
+        _vocabularies[version] = sorted(word for word in words if word.isalpha())
+    return _vocabularies[version]
+
+
+def _closest_postgres(words):
+    # ts_stat lists the index's own words; pg_trgm's similarity() finds the
+    # closest to each misspelt word (ties go to the more common word).
+    sql = f"""
+        WITH vocabulary AS MATERIALIZED (
+            SELECT word, ndoc FROM ts_stat(
+                'SELECT to_tsvector(''simple'', title || '' '' || text) FROM guide_searchentry'
+            ) WHERE length(word) >= 4 AND word ~ '^[a-z]+$'
+            UNION ALL
+            SELECT DISTINCT regexp_split_to_table(phrase, ' '), 1 FROM guide_synonym
+        )
+        SELECT typed, (
+            SELECT word FROM vocabulary
+            WHERE similarity(word, typed) >= {TRIGRAM_SIMILARITY}
+            ORDER BY similarity(word, typed) DESC, ndoc DESC, word
+            LIMIT 1
+        )
+        FROM unnest(%s::text[]) AS typed
+    """  # noqa: S608 - only a constant is formatted in
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(words)])
+        return dict(cursor.fetchall())
+
+
+# -- full-text search ------------------------------------------------------------
 
 
 def _search_sqlite(words, limit):
@@ -122,8 +316,7 @@ def _search_sqlite(words, limit):
     # that match more (and rarer) words, in the title most of all, first.
     match = " OR ".join('"' + word.replace('"', "") + '"' for word in words)
     sql = f"""
-        SELECT e.title, e.url, e.kind,
-               snippet(guide_searchentry_fts, 1, '{START}', '{STOP}', ' … ', 24)
+        SELECT e.title, e.url, e.kind, e.text
         FROM guide_searchentry_fts
         JOIN guide_searchentry e ON e.id = guide_searchentry_fts.rowid
         WHERE guide_searchentry_fts MATCH %s
@@ -132,8 +325,7 @@ def _search_sqlite(words, limit):
     """  # noqa: S608 - only constants are formatted in; the query is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, [match, limit])
-        rows = cursor.fetchall()
-    return [Result(title, url, kind, _highlight(snippet)) for title, url, kind, snippet in rows]
+        return cursor.fetchall()
 
 
 def _kind_weight_sql():
@@ -142,7 +334,7 @@ def _kind_weight_sql():
 
 
 def _search_postgres(words, limit):
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
     from django.db.models import Case, F, FloatField, IntegerField, Value, When
 
     terms = [SearchQuery(word, config="english", search_type="plain") for word in words]
@@ -169,13 +361,58 @@ def _search_postgres(words, limit):
             # Weights for D, C, B (text) and A (title); normalisation 1 divides by
             # the log of the length, so long pages do not win by sheer size.
             rank=SearchRank(F("document"), query, weights=[0.05, 0.1, 0.2, 1.0], normalization=Value(1)) * kind_weight,
-            snippet=SearchHeadline(
-                "text", query, config="english", start_sel=START, stop_sel=STOP, max_words=30, min_words=15
-            ),
         )
-        .order_by("-matched", "-rank", "title")[:limit]
+        .order_by("-matched", "-rank", "title")
+        .values_list("title", "url", "kind", "text")[:limit]
     )
-    return [Result(row.title, row.url, row.kind, _highlight(row.snippet)) for row in rows]
+    return list(rows)
+
+
+# -- snippets --------------------------------------------------------------------
+
+
+def _matches(token, words):
+    token = token.lower()
+    for word in words:
+        if len(word) <= 3:
+            if token in (word, word + "s"):
+                return True
+        elif token.startswith(word[: max(4, len(word) - 2)]) and len(token) <= len(word) + 4:
+            return True
+    return False
+
+
+def _snippet(text, words):
+    """Whole sentences around the best match, never across a heading or paragraph."""
+    sentences = []  # (line number, sentence)
+    for number, line in enumerate(text.splitlines()):
+        sentences += [(number, sentence) for sentence in SENTENCE_END.split(line) if sentence.strip()]
+    if not sentences:
+        return mark_safe("")  # noqa: S308 - empty
+
+    def score(item):
+        tokens = WORD.findall(item[1])
+        hits = {t.lower() for t in tokens if _matches(t, words)}
+        # A heading alone says little: prefer a sentence that ends like one.
+        return (len(hits), item[1].rstrip()[-1:] in ".!", -len(tokens))
+
+    best = max(range(len(sentences)), key=lambda i: score(sentences[i]))
+    if not score(sentences[best])[0]:
+        best = 0
+    line, chosen = sentences[best]
+    parts = [chosen]
+    for following_line, following in sentences[best + 1 :]:
+        if following_line != line or len(" ".join(parts).split()) >= SNIPPET_WORDS * 2 // 3:
+            break
+        parts.append(following)
+    snippet = " ".join(parts)
+    tokens = snippet.split()
+    if len(tokens) > SNIPPET_WORDS + 10:
+        first_hit = next((i for i, t in enumerate(tokens) if any(_matches(w, words) for w in WORD.findall(t))), 0)
+        begin = max(0, first_hit - 8)
+        snippet = ("… " if begin else "") + " ".join(tokens[begin : begin + SNIPPET_WORDS]) + " …"
+    marked = WORD.sub(lambda m: f"{START}{m.group()}{STOP}" if _matches(m.group(), words) else m.group(), snippet)
+    return _highlight(marked)
 
 
 def _highlight(snippet):

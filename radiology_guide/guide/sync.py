@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from radiology_guide.guide import content_files, signals
+from radiology_guide.guide import content_files, signals, synonyms
 from radiology_guide.guide.models import (
     FAQ,
     ComparisonRow,
@@ -57,6 +57,7 @@ class SyncReport:
 def sync_content(root: Path, force=False) -> SyncReport:
     """Import every file under ``root``, all or nothing (raises ContentError)."""
     content = content_files.read_content(root)
+    synonyms.read_file(root)  # a broken synonyms file stops the sync before anything is stored
     report = SyncReport()
     with transaction.atomic():
         with signals.bulk_sync():
@@ -69,6 +70,7 @@ def sync_content(root: Path, force=False) -> SyncReport:
         report.rerendered = rerender_all()
         if report.changes or not SearchEntry.objects.exists():
             rebuild_index()
+        synonyms.sync_synonyms(root, report, force)
         if report.changes or report.rerendered:
             signals.retire_cached_pages()
     return report
@@ -145,7 +147,7 @@ def export_content(root: Path) -> list[Path]:
         terms = [term.file_fields() for term in GlossaryTerm.objects.order_by("term")]
         outputs[root / "glossary.md"] = content_files.glossary_text(pages["glossary"].file_fields(), terms)
 
-    changed = []
+    changed = [path] if (path := synonyms.export_synonyms(root)) else []
     for path, text in outputs.items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("faqs/", views.faqs, name="faqs"),
     path("glossary/", views.glossary, name="glossary"),
     path("search/", views.search_results, name="search"),
+    path("contact/", views.contact, name="contact"),
+    path("site-map/", views.site_map, name="site_map"),
     path("privacy/", views.site_page, {"slug": "privacy"}, name="privacy"),
     path("accessibility/", views.site_page, {"slug": "accessibility"}, name="accessibility"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from radiology_guide.core.paths import NOT_FOR_SEARCH_ENGINES
 from radiology_guide.guide import prerender, search
-from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page
+from radiology_guide.guide.models import FAQ, LINK_FIELDS, ComparisonRow, GlossaryTerm, Page
 
 PROCEDURE_FILTERS = {
     "kind": ("Type", {"": "All", "scan": "Scans", "procedure": "Procedures"}),
@@ -24,10 +24,23 @@ def _site_page(slug):
 
 @require_safe
 def home(request):
+    # Sections, scans and procedures in one query: the page leads with the
+    # reader's own situation ("I have been sent for a scan"), then explains.
+    pages = list(
+        Page.objects.filter(kind__in=[Page.Kind.SECTION, Page.Kind.SCAN, Page.Kind.PROCEDURE])
+        .only("slug", "title", "summary", "kind", "order")
+        .order_by("order", "title")
+    )
+    by_title = sorted(pages, key=lambda p: p.title.lower())
     return render(
         request,
         "guide/home.html",
-        {"page": _site_page("home"), "sections": Page.objects.sections().only("slug", "title", "summary", "kind")},
+        {
+            "page": _site_page("home"),
+            "sections": [p for p in pages if p.kind == Page.Kind.SECTION],
+            "scans": [p for p in by_title if p.kind == Page.Kind.SCAN],
+            "treatments": [p for p in by_title if p.kind == Page.Kind.PROCEDURE],
+        },
     )
 
 
@@ -72,6 +85,7 @@ def procedures(request):
         {
             "page": _site_page("procedures"),
             "pages": pages.defer("body", "body_html", "toc"),
+            "filtered": any(chosen.values()),
             "filters": [
                 {
                     "name": name,
@@ -105,6 +119,20 @@ def site_page(request, slug):
 
 
 @require_safe
+def contact(request):
+    # The clinic's phone, address and hours come from its details (core), shown above the page's words.
+    return render(request, "guide/contact.html", {"page": _site_page("contact")})
+
+
+@require_safe
+def site_map(request):
+    """Every page, for people (the XML sitemap is for search engines)."""
+    pages = Page.objects.exclude(slug="home").only(*LINK_FIELDS).order_by("order", "title")
+    groups = {kind: [p for p in pages if p.kind == kind] for kind in Page.Kind.values}
+    return render(request, "guide/site_map.html", {"groups": groups})
+
+
+@require_safe
 def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in NOT_FOR_SEARCH_ENGINES)]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
@@ -123,7 +151,7 @@ class HomeSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["guide:home", "enquiries:form"]
+        return ["guide:home", "enquiries:form", "guide:site_map"]
 
     def location(self, name):
         return reverse(name)
@@ -138,12 +166,14 @@ SUGGESTED = ["diagnostic-radiology", "interventional-radiology", "what-to-expect
 @require_safe
 def search_results(request):
     query = request.GET.get("q", "").strip()[:200]
-    results = search.search(query) if query else []
+    # "exact" is the reader's "search for what I typed" after a spelling correction.
+    outcome = search.search_with_corrections(query, correct=not request.GET.get("exact")) if query else search.Outcome()
+    results = outcome.results
     suggestions = (
         [] if results else list(Page.objects.filter(slug__in=SUGGESTED).only("kind", "slug", "title", "summary"))
     )
     return render(
         request,
         "guide/search.html",
-        {"query": query, "results": results, "suggestions": suggestions},
+        {"query": query, "corrected": outcome.corrected, "results": results, "suggestions": suggestions},
     )

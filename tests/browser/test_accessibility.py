@@ -50,15 +50,32 @@ def every_page_and_form_state(page, site):
     response = page.goto(site + "/no-such-page/")
     assert response.status == 404
     yield "the 404 page"
+    page.goto(site + "/procedures/ct-scan/?print=1")
+    yield "a page ready to print"
+    page.goto(site + "/search/?q=ultrasond")
+    yield "search results with a spelling correction"
+    page.goto(site + "/guide/diagnostic-radiology/")
+    page.locator("button.glossary-term").first.click()
+    expect(page.locator(".glossary-popover:popover-open")).to_be_visible()
+    yield "a glossary definition open in place"
+    page.keyboard.press("Escape")
+    page.locator("form.feedback").get_by_role("button", name="No").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your feedback")
+    yield "the feedback comment form"
     page.goto(site + "/enquire/")
     yield "the empty enquiry form"
     page.get_by_role("button", name="Send enquiry").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     yield "the enquiry form with errors"
     page.get_by_label("Full name").fill("Ada Lovelace")
+    page.get_by_label("Email address").fill("ada@example.com")
     page.get_by_label("Phone number").fill("07700 900 982")
-    page.get_by_label("Phone", exact=True).check()
     page.get_by_label("What is your enquiry about?").select_option("other")
+    page.get_by_label("I agree that the clinic can store these details").check()
+    page.get_by_role("button", name="Send enquiry").click()
+    expect(page.get_by_label("Phone", exact=True)).to_be_visible()
+    yield "the enquiry form asking how to reply"
+    page.get_by_label("Phone", exact=True).check()
     page.get_by_label("I agree that the clinic can store these details").check()
     page.get_by_role("button", name="Send enquiry").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Enquiry sent")

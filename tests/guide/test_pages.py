@@ -17,7 +17,8 @@ def sitemap_paths(client):
 
 def test_sitemap_lists_every_public_page_and_each_returns_200_with_one_h1(client):
     paths = sitemap_paths(client)
-    assert len(paths) == Page.objects.exclude(slug="home").count() + 2  # plus home and the enquiry form
+    # plus home, the enquiry form and the site map for people
+    assert len(paths) == Page.objects.exclude(slug="home").count() + 3
     for path in paths:
         response = client.get(path)
         assert response.status_code == 200, path
@@ -53,7 +54,7 @@ def test_draft_page_says_it_is_not_yet_clinically_reviewed(client):
 
 def test_comparison_is_a_real_table_with_caption_and_header_scopes(client):
     html = client.get("/compare/").content.decode()
-    assert "<caption>" in html
+    assert '<caption id="comparison-caption">' in html
     assert html.count('<th scope="col">') == 3
     assert html.count('<th scope="row">') >= 11
     assert "Main role" in html
@@ -79,8 +80,10 @@ def test_glossary_lists_terms_a_to_z_with_anchors(client):
 
 
 def test_glossary_terms_in_page_text_link_to_their_entries(client):
+    # The first mention opens its definition in place, which links to the full entry.
     html = client.get("/guide/diagnostic-radiology/").content.decode()
-    assert '<a class="glossary-link" href="/glossary/#radiologist">radiologist</a>' in html
+    assert '<button type="button" class="glossary-term" popovertarget="define-radiologist">radiologist</button>' in html
+    assert '<a class="glossary-link" href="/glossary/#radiologist">More about radiologist in the glossary</a>' in html
 
 
 def test_scan_page_shows_its_facts_box(client):

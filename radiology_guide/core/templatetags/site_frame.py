@@ -30,6 +30,8 @@ SITE_LINKS = {
     "faqs": ("guide:faqs", ()),
     "glossary": ("guide:glossary", ()),
     "enquire": ("enquiries:form", ()),
+    "contact": ("guide:contact", ()),
+    "site_map": ("guide:site_map", ()),
     "privacy": ("guide:privacy", ()),
     "accessibility": ("guide:accessibility", ()),
     "sitemap": ("sitemap", ()),
@@ -50,6 +52,8 @@ def _frame(context, template_name):
     clinic = context["clinic"]
     match = getattr(context.get("request"), "resolver_match", None)
     current = match.url_name if match else None
+    if current == "section":  # the two sides each have a menu item of their own
+        current = f"section:{match.kwargs.get('slug')}"
     if settings.DEBUG:  # a template edit shows on the next request
         _render.cache_clear()
     return _render(template_name, tuple(getattr(clinic, field) for field in CLINIC_FIELDS), current)
