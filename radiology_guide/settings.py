@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "radiology_guide.guide",
     "radiology_guide.enquiries",
     "radiology_guide.feedback",
+    "radiology_guide.staff",
 ]
 
 MIDDLEWARE = [
@@ -84,7 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "radiology_guide.core.mfa.RequireStaffMFAMiddleware",
+    "radiology_guide.staff.mfa.RequireStaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "radiology_guide.core.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -258,6 +259,8 @@ FEEDBACK_RATE_LIMIT = env_rate("FEEDBACK_RATE_LIMIT", "20/h")
 ENQUIRY_MIN_FILL_SECONDS = env_int("ENQUIRY_MIN_FILL_SECONDS", 3)
 ENQUIRY_RETENTION_DAYS = env_int("ENQUIRY_RETENTION_DAYS", 365)
 ENQUIRY_LINK_DAYS = env_int("ENQUIRY_LINK_DAYS", 30)
+# The reply the form promises, in the clinic's working days (ClinicDetails).
+ENQUIRY_REPLY_DAYS = env_int("ENQUIRY_REPLY_DAYS", 2)
 CONTENT_DIR = Path(env("CONTENT_DIR", str(BASE_DIR / "content")))
 # Full-page cache of public pages (0 turns it off); also the max-age that a CDN sees.
 # With DEBUG on it is off, and guide pages are rendered on each request rather

@@ -12,9 +12,9 @@ admin.site.site_title = "Radiology Guide admin"
 urlpatterns = [
     path("", include("radiology_guide.guide.urls")),
     path("", include("radiology_guide.enquiries.urls")),
-    path("staff/", include("radiology_guide.enquiries.staff_urls")),
+    path("staff/", include("radiology_guide.staff.urls")),
     path("feedback/", include("radiology_guide.feedback.urls")),
-    path("account/two-factor/", include("radiology_guide.core.urls")),
+    path("account/two-factor/", include("radiology_guide.staff.mfa_urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),

@@ -113,8 +113,8 @@ def staff_groups(django_db_blocker):
 
     from django.apps import apps
 
-    migration = importlib.import_module("radiology_guide.enquiries.migrations.0002_groups")
+    migration = importlib.import_module("radiology_guide.enquiries.migrations.0003_staff_handling")
     publishing = importlib.import_module("radiology_guide.guide.migrations.0007_drafts_and_revision_notes")
     with django_db_blocker.unblock():
-        migration.create_groups(apps, None)
+        migration.grant_staff_area(apps, None)  # makes the groups (0002) too
         publishing.editors_may_publish(apps, None)

@@ -17,6 +17,10 @@ class ClinicDetailsAdmin(admin.ModelAdmin):
                 "to call you instead.",
             },
         ),
+        (
+            "Working days (how the 'reply within 2 working days' promise is counted)",
+            {"fields": ["working_days", "bank_holidays"]},
+        ),
     ]
 
     def has_add_permission(self, request):

@@ -1,8 +1,10 @@
 """The clinic's own details, kept in one place that admins edit."""
 
 import datetime
+from datetime import date
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -10,6 +12,51 @@ from django.utils import timezone
 from radiology_guide.core.cache import bump_content_version
 
 CLINIC_CACHE_KEY = "clinic-details"
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# England and Wales bank holidays, from gov.uk, for a fresh install.
+DEFAULT_BANK_HOLIDAYS = """2026-01-01
+2026-04-03
+2026-04-06
+2026-05-04
+2026-05-25
+2026-08-31
+2026-12-25
+2026-12-28
+2027-01-01
+2027-03-26
+2027-03-29
+2027-05-03
+2027-05-31
+2027-08-30
+2027-12-27
+2027-12-28"""
+
+
+def parse_weekdays(value):
+    """'Mon Tue, wed' -> {0, 1, 2}."""
+    return {
+        WEEKDAYS.index(word[:3].lower()) for word in value.replace(",", " ").split() if word[:3].lower() in WEEKDAYS
+    }
+
+
+def validate_weekdays(value):
+    words = value.replace(",", " ").split()
+    unknown = [word for word in words if word[:3].lower() not in WEEKDAYS]
+    if unknown or not words:
+        raise ValidationError("List days as Mon Tue Wed Thu Fri Sat Sun, separated by spaces")
+
+
+def parse_dates(value):
+    return {date.fromisoformat(line.strip()) for line in value.splitlines() if line.strip()}
+
+
+def validate_dates(value):
+    for line in value.splitlines():
+        if line.strip():
+            try:
+                date.fromisoformat(line.strip())
+            except ValueError:
+                raise ValidationError(f"'{line.strip()}' is not a date like 2026-12-25") from None
 
 
 class ClinicDetails(models.Model):
@@ -34,6 +81,20 @@ class ClinicDetails(models.Model):
     step_free_access = models.TextField(
         "step-free access", blank=True, help_text="Step-free routes, lifts, accessible toilets, hearing loops."
     )
+    # What "2 working days" counts (ENQUIRY_REPLY_DAYS): the days staff answer
+    # enquiries, less the bank holidays listed.
+    working_days = models.CharField(
+        max_length=40,
+        default="Mon Tue Wed Thu Fri",
+        validators=[validate_weekdays],
+        help_text="The days staff answer enquiries, like 'Mon Tue Wed Thu Fri'.",
+    )
+    bank_holidays = models.TextField(
+        blank=True,
+        default=DEFAULT_BANK_HOLIDAYS,
+        validators=[validate_dates],
+        help_text="Days the clinic is closed, one a line, like 2026-12-25.",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "clinic details"
@@ -48,6 +109,12 @@ class ClinicDetails(models.Model):
         for forget in (lambda: cache.delete(CLINIC_CACHE_KEY), bump_content_version):
             forget()
             transaction.on_commit(forget)
+
+    def working_weekdays(self):
+        return parse_weekdays(self.working_days)
+
+    def closed_dates(self):
+        return parse_dates(self.bank_holidays)
 
     @classmethod
     def load(cls):

@@ -4,13 +4,27 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 
-from radiology_guide.enquiries.models import Enquiry, EnquiryLink
+from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, EnquiryLink
 
 CSV_FIELDS = ["reference", "received_at", "status", "topic_title", "name", "email", "phone", "preferred_contact"]
 
 
+class EnquiryEventInline(admin.TabularInline):
+    """The staff area's timeline, read-only: actions happen in /staff/enquiries/."""
+
+    model = EnquiryEvent
+    fields = ["at", "by", "kind", "detail"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Enquiry)
 class EnquiryAdmin(admin.ModelAdmin):
+    inlines = [EnquiryEventInline]
     list_display = ["reference", "received_at", "topic_title", "status", "assignee", "link"]
     list_filter = ["status", "preferred_contact", "received_at", "topic_title", "link"]
     search_fields = ["reference", "name", "email", "phone"]
@@ -20,14 +34,27 @@ class EnquiryAdmin(admin.ModelAdmin):
     fieldsets = [
         ("Enquiry", {"fields": ["reference", "received_at", "topic_title", "link", "message"]}),
         ("Contact", {"fields": ["name", "email", "phone", "preferred_contact"]}),
-        ("Handling", {"fields": ["status", "assignee", "notes", "status_changed_by", "status_changed_at"]}),
+        (
+            "Handling",
+            {
+                "fields": [
+                    "status",
+                    "assignee",
+                    "notes",
+                    "status_changed_by",
+                    "status_changed_at",
+                    "first_contacted_at",
+                    "outcome",
+                ]
+            },
+        ),
         ("Emails", {"fields": ["notified_at", "notify_attempts", "acknowledged_at", "consent_at"]}),
     ]
     # The admin shows every read-only value escaped, so any HTML a patient typed is inert.
     readonly_fields = [
         "reference", "received_at", "topic_title", "link", "message", "name", "email", "phone",
         "preferred_contact", "status_changed_by", "status_changed_at", "notified_at", "notify_attempts",
-        "acknowledged_at", "consent_at",
+        "acknowledged_at", "consent_at", "first_contacted_at", "outcome",
     ]  # fmt: skip
 
     def has_add_permission(self, request):
@@ -70,5 +97,17 @@ def _csv_safe(value):
 class EnquiryLinkAdmin(admin.ModelAdmin):
     list_display = ["label", "topic_title", "created_by", "created_at", "expires_at", "opens", "revoked_at"]
     list_filter = ["topic_title", "created_at"]
-    search_fields = ["label", "topic_title"]
+    search_fields = ["label", "topic_title", "token"]
     readonly_fields = ["token", "created_by", "created_at", "opens"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Revoking is for good: a link that may have been seen by the wrong
+        # person must not quietly start working again.
+        if obj is not None and obj.revoked_at is not None:
+            return [*self.readonly_fields, "expires_at", "revoked_at"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -5,6 +5,7 @@ ENQUIRY_RETENTION_DAYS says (``purge_enquiries``).
 """
 
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,8 +23,36 @@ def new_reference():
     return f"RG-{code[:4]}-{code[4:]}"
 
 
+LINK_CODE_LENGTH = 12  # 60 bits, read out as three groups of four: 7K3M-9QXP-4DRA
+# What people mishear or mistype, read as Crockford's spec says.
+CODE_CONFUSIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
 def new_link_token():
-    return secrets.token_urlsafe(12)  # 96 bits
+    """A link code that can be read over the phone (Crockford base 32).
+
+    Links made before codes existed keep their 16-character token; the two
+    never collide, as old tokens are longer and mixed case.
+    """
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(LINK_CODE_LENGTH))
+
+
+def normalise_link_code(typed):
+    """The stored code for what someone typed, or "" if it cannot be one:
+    any case, with or without hyphens and spaces, O for 0 and I or L for 1."""
+    code = "".join(ch for ch in typed.upper() if ch not in "- ").translate(CODE_CONFUSIONS)
+    if len(code) == LINK_CODE_LENGTH and all(ch in REFERENCE_ALPHABET for ch in code):
+        return code
+    return ""
+
+
+def grouped_code(code):
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def one_line(text):
+    """Titles go into email subjects: no newlines or other control characters."""
+    return " ".join("".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text).split())
 
 
 class EnquiryQuerySet(models.QuerySet):
@@ -61,6 +90,13 @@ class Enquiry(models.Model):
         EMAIL = "email", "Email"
         PHONE = "phone", "Phone"
 
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", "Question answered"
+        BOOKED = "booked", "Appointment booked"
+        REFERRED = "referred", "Referred elsewhere"
+        NO_REPLY = "no-reply", "No reply after trying"
+        OTHER = "other", "Other"
+
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
     received_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     name = models.CharField(max_length=100)
@@ -88,6 +124,12 @@ class Enquiry(models.Model):
     )
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    first_contacted_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    # Seconds from arrival to first contact, stored so the dashboard's
+    # percentiles are a plain ORDER BY (computing it per row took seconds).
+    first_contact_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, editable=False)
+
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     notify_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -97,6 +139,15 @@ class Enquiry(models.Model):
     class Meta:
         ordering = ["-received_at"]
         verbose_name_plural = "enquiries"
+        # The one permission for the staff area (radiology_guide.staff.access).
+        permissions = [("use_staff_area", "Can use the staff area: send links and answer enquiries")]
+        indexes = [
+            # Covers the dashboard's counts for a period, so they never read the
+            # wide rows (measured with 100,000 enquiries: see bench/dashboard.py).
+            models.Index(
+                fields=["received_at", "status", "topic_title", "first_contact_seconds"], name="enquiry_dashboard"
+            ),
+        ]
 
     def __str__(self):
         return self.reference
@@ -108,18 +159,73 @@ class Enquiry(models.Model):
     def get_absolute_url(self):
         return reverse("enquiries:sent", args=[self.reference])
 
-    def admin_url(self):
-        return settings.SITE_URL + reverse("admin:enquiries_enquiry_change", args=[self.pk])
+    def staff_url(self):
+        """The enquiry in the staff inbox (sign-in and two-factor needed)."""
+        return settings.SITE_URL + reverse("staff:enquiry", args=[self.reference])
 
     def set_status(self, status, user):
         self.status = status
         self.status_changed_by = user
         self.status_changed_at = timezone.now()
 
+    def record(self, kind, user, detail=""):
+        """Do one staff action and write it on the timeline, in one place."""
+        now = timezone.now()
+        if kind == EnquiryEvent.Kind.ASSIGNED:
+            self.assignee = user
+        elif kind == EnquiryEvent.Kind.CONTACTED and detail != EnquiryEvent.NO_ANSWER:
+            # A call with no answer is on the timeline but keeps the clock running.
+            self.set_status(self.Status.CONTACTED, user)
+            if self.first_contacted_at is None:
+                self.first_contacted_at = now
+                self.first_contact_seconds = max(0, int((now - self.received_at).total_seconds()))
+        elif kind == EnquiryEvent.Kind.CLOSED:
+            self.set_status(self.Status.CLOSED, user)
+            self.outcome = detail
+        self.save()
+        return self.events.create(kind=kind, by=user, at=now, detail=detail)
+
+
+class EnquiryEvent(models.Model):
+    """One line of an enquiry's timeline: who did what, and when."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned"
+        CONTACTED = "contacted", "Contacted"
+        NOTE = "note", "Note"
+        CLOSED = "closed", "Closed"
+
+    NO_ANSWER = "no-answer"
+    CONTACT_CHOICES = [("phone", "By phone"), ("email", "By email"), (NO_ANSWER, "Phoned, no answer")]
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    detail = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    def describe(self):
+        if self.kind == self.Kind.CONTACTED:
+            return dict(self.CONTACT_CHOICES).get(self.detail, self.detail)
+        if self.kind == self.Kind.CLOSED:
+            return Enquiry.Outcome(self.detail).label if self.detail in Enquiry.Outcome.values else self.detail
+        return self.detail
+
 
 class EnquiryLinkQuerySet(models.QuerySet):
     def with_counts(self):
         return self.annotate(enquiry_count=models.Count("enquiries"))
+
+    def for_code(self, typed):
+        """The link for a typed code: exact for old tokens, forgiving for new codes."""
+        codes = {typed, normalise_link_code(typed)} - {""}
+        return self.filter(token__in=codes).first()
 
 
 class EnquiryLink(models.Model):
@@ -146,11 +252,21 @@ class EnquiryLink(models.Model):
     def __str__(self):
         return self.label or f"{self.topic_title} link"
 
+    def save(self, *args, **kwargs):
+        self.topic_title = one_line(self.topic_title)
+        self.label = one_line(self.label)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
-        return reverse("enquiries:link", args=[self.token])
+        return reverse("enquiries:link", args=[self.code])
 
     def full_url(self):
         return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def code(self):
+        """The code as people read it: 7K3M-9QXP-4DRA (old tokens as they were)."""
+        return grouped_code(self.token) if normalise_link_code(self.token) == self.token else self.token
 
     @property
     def is_live(self):

@@ -7,5 +7,6 @@ app_name = "enquiries"
 urlpatterns = [
     path("enquire/", views.enquire, name="form"),
     path("enquire/sent/<str:reference>/", views.sent, name="sent"),
+    path("e/", views.link_code, name="link_code"),
     path("e/<str:token>", views.link_landing, name="link"),
 ]

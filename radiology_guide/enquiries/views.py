@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -57,16 +58,34 @@ def sent(request, reference):
 
 
 @never_cache
+@require_safe
+def link_code(request):
+    """/e/: type in the code from an email or leaflet (7K3M-9QXP-4DRA)."""
+    code = request.GET.get("code", "").strip()
+    if code:
+        link = EnquiryLink.objects.for_code(code)
+        return redirect(link.get_absolute_url() if link else reverse("enquiries:link", args=[code[:40]]))
+    return render(request, "enquiries/link_code.html")
+
+
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def link_landing(request, token):
     """Where an enquiry link lands: the topic, its pages, and the form ready.
 
-    An expired or revoked link never dead-ends: it says so and offers the
-    general guide and form.
+    The code may be read over the phone and typed in any case, with or
+    without hyphens (EnquiryLink.objects.for_code). No link ever dead-ends:
+    an expired or revoked one says so, and a code that matches no link asks
+    the patient to check the address; both offer the guide and the form.
     """
-    link = EnquiryLink.objects.filter(token=token).first()
-    if link is None or not link.is_live:
-        return handle_enquiry(request, template="enquiries/link_expired.html", context={"found": link is not None})
+    link = EnquiryLink.objects.for_code(token)
+    if link is None:
+        response = handle_enquiry(request, template="enquiries/link_unknown.html")
+        if request.method != "POST":
+            response.status_code = 404
+        return response
+    if not link.is_live:
+        return handle_enquiry(request, template="enquiries/link_expired.html")
     if request.method == "GET":
         link.record_open()
     page = Page.objects.filter(slug=link.topic).first()

@@ -23,7 +23,7 @@ def test_the_clinic_is_emailed_after_commit_without_the_patients_message(
     notification = mail.outbox[0]
     assert notification.to == ["desk@clinic.example"]
     assert enquiry.reference in notification.subject and "CT scan" in notification.subject
-    assert f"/admin/enquiries/enquiry/{enquiry.pk}/change/" in notification.body
+    assert f"/staff/enquiries/{enquiry.reference}/" in notification.body
     for private in ("daughter", "zoe@example.com", "Zoë"):
         assert private not in notification.body + notification.subject
     assert enquiry.notified_at is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from radiology_guide.core import mfa
+from radiology_guide.staff import mfa
 
 app_name = "mfa"
 

@@ -1,13 +1,19 @@
 """Two-factor sign-in for staff: an authenticator app (TOTP) plus one-off
 recovery codes, with django-otp.
 
-When REQUIRE_STAFF_MFA is on, a signed-in staff or admin user reaches no staff
-or admin page until they have verified a second factor in this session: first
-they set up an app (and are shown recovery codes once), afterwards they enter
-a code at each sign-in.
+When REQUIRE_STAFF_MFA is on, a signed-in user who can reach the staff area or
+the admin (access.needs_second_factor) reaches no page of either until they
+have verified a second factor in this session: first they set up an app (and
+are shown recovery codes once), afterwards they enter a code at each sign-in.
+
+Set-up makes a new secret on every visit and remembers, in the session, which
+one this person was shown. So a secret seen by someone else (a stolen password
+opens the set-up page too) is never the one that gets confirmed, and
+confirming deletes every other unconfirmed secret.
 """
 
 import io
+import logging
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -24,18 +30,20 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from radiology_guide.core.paths import STAFF_AREAS as PROTECTED_PREFIXES
+from radiology_guide.staff.access import needs_second_factor
+
+logger = logging.getLogger(__name__)
 
 RECOVERY_CODES = 10
-
-
-def needs_second_factor(user):
-    return user.is_authenticated and (user.is_staff or user.is_superuser) and not user.is_verified()
+SETUP_DEVICE_KEY = "mfa-setup-device"
 
 
 def _exempt(path):
     return path in {
         reverse("mfa:setup"),
         reverse("mfa:verify"),
+        reverse("staff:sign_in"),
+        reverse("staff:sign_out"),
         reverse("admin:login"),
         reverse("admin:logout"),
     }
@@ -69,9 +77,9 @@ class CodeForm(forms.Form):
 
 
 def _next_url(request):
-    target = request.POST.get("next") or request.GET.get("next") or reverse("staff:dashboard")
+    target = request.POST.get("next") or request.GET.get("next") or reverse("staff:home")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return reverse("staff:dashboard")
+        return reverse("staff:home")
     return target
 
 
@@ -83,25 +91,53 @@ def _qr_svg(text):
     return buffer.getvalue().decode()
 
 
+def _sign_in_first(request):
+    return redirect(reverse("staff:sign_in") + "?" + urlencode({"next": request.get_full_path()}))
+
+
+def _verified(request, device):
+    """The second factor is proven: a new session key, so that a key seen
+    before this moment (on a shared screen, in a proxy log) is worth nothing."""
+    request.session.cycle_key()
+    otp_login(request, device)
+    logger.info("two-factor code accepted user=%s", request.user.pk)
+
+
+def _failed(request, step):
+    # The user's id, never the code or the username they typed.
+    logger.warning("two-factor code failed user=%s step=%s", request.user.pk, step)
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def setup(request):
     """Set up an authenticator app; show recovery codes once."""
     if not request.user.is_authenticated:
-        return redirect(reverse("admin:login") + "?" + urlencode({"next": request.get_full_path()}))
+        return _sign_in_first(request)
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect(reverse("mfa:verify") + "?" + urlencode({"next": _next_url(request)}))
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
-    )
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    device = None
+    if request.method == "POST":
+        device = TOTPDevice.objects.filter(
+            user=request.user, confirmed=False, pk=request.session.get(SETUP_DEVICE_KEY)
+        ).first()
+    if device is None:
+        # Every visit gets its own secret (see the module docstring); the one
+        # this session was shown before is no longer needed.
+        TOTPDevice.objects.filter(user=request.user, confirmed=False, pk=request.session.get(SETUP_DEVICE_KEY)).delete()
+        device = TOTPDevice.objects.create(user=request.user, confirmed=False, name="Authenticator app")
+        request.session[SETUP_DEVICE_KEY] = device.pk
+    form = CodeForm(request.POST or None) if request.method == "POST" else CodeForm()
+    if form.is_bound and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
             device.confirmed = True
             device.save()
-            otp_login(request, device)
+            TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+            request.session.pop(SETUP_DEVICE_KEY, None)
+            _verified(request, device)
             codes = _new_recovery_codes(request.user)
             return render(request, "staff/mfa_codes.html", {"codes": codes, "next": _next_url(request)})
+        _failed(request, "setup")
         form.add_error("code", "That code is not right. Check the time on your phone and try the newest code")
     secret = b32encode(device.bin_key).decode()
     return render(
@@ -124,12 +160,13 @@ def _new_recovery_codes(user):
 def verify(request):
     """The second step of signing in."""
     if not request.user.is_authenticated:
-        return redirect(reverse("admin:login") + "?" + urlencode({"next": request.get_full_path()}))
+        return _sign_in_first(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["code"].replace(" ", ""))
-        if device is not None:
-            otp_login(request, device)
+        if device is not None and device.confirmed:
+            _verified(request, device)
             return redirect(_next_url(request))
+        _failed(request, "verify")
         form.add_error("code", "That code is not right. Try the newest code from your app, or a recovery code")
     return render(request, "staff/mfa_verify.html", {"form": form, "next": _next_url(request)})

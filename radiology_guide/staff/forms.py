@@ -1,0 +1,154 @@
+"""The staff area's forms: send a link in one screen, and handle an enquiry."""
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+
+from radiology_guide.enquiries.forms import topic_choices
+from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, EnquiryLink
+
+EXPIRY_CHOICES = [
+    ("7", "In 7 days"),
+    ("30", "In 30 days"),
+    ("90", "In 90 days"),
+    ("never", "Never (for printed leaflets)"),
+]
+POPULAR_TOPICS_DAYS = 90
+EMAIL_ERRORS = {
+    "required": "Enter the patient's email address",
+    "invalid": "Enter an email address in the correct format, like name@example.com",
+}
+
+
+def link_topics():
+    """(slug, title) for every topic a link can open, the clinic's most used
+    in the last 90 days first, then the rest in the guide's order."""
+    topics = [choice for _group, choices in topic_choices() if isinstance(choices, list) for choice in choices]
+    since = timezone.now() - timedelta(days=POPULAR_TOPICS_DAYS)
+    used = dict(
+        EnquiryLink.objects.filter(created_at__gte=since)
+        .values_list("topic")
+        .annotate(n=Count("pk"))
+        .values_list("topic", "n")
+    )
+    order = {slug: index for index, (slug, _title) in enumerate(topics)}
+    return sorted(topics, key=lambda topic: (-used.get(topic[0], 0), order[topic[0]]))
+
+
+class SendLinkForm(forms.Form):
+    """One screen: topic, label, expiry and (to send it) the patient's email.
+
+    The topic is a text box with a <datalist>: browsers filter the list as
+    you type, with no JavaScript of ours. Without a datalist (or with a typo)
+    the server finds the topic from part of its name.
+    """
+
+    topic = forms.CharField(
+        label="Topic",
+        max_length=200,
+        help_text="Start typing, like 'CT' or 'fibroid'. The topics used most are first.",
+        error_messages={"required": "Enter a topic"},
+    )
+    label = forms.CharField(
+        label="Label (optional)",
+        max_length=100,
+        required=False,
+        help_text="For staff only, like 'Fibroid clinic leaflet'. Do not put patient details here.",
+    )
+    expires = forms.ChoiceField(
+        label="When should the link stop working?",
+        choices=EXPIRY_CHOICES,
+        widget=forms.RadioSelect,
+    )
+    email = forms.EmailField(
+        label="Patient's email address",
+        required=False,
+        help_text="Needed to send it. We use it only to send the email. It is not stored.",
+        error_messages=EMAIL_ERRORS,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topics = link_topics()
+        days = str(settings.ENQUIRY_LINK_DAYS)
+        self.fields["expires"].initial = days if days in dict(EXPIRY_CHOICES) else "30"
+        self.fields["topic"].widget.attrs.update(list="topic-list", autocomplete="off", spellcheck="false")
+        self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        self.matches = []
+
+    @property
+    def sending(self):
+        return self.data.get("action") == "send"
+
+    def clean_topic(self):
+        typed = " ".join(self.cleaned_data["topic"].split())
+        wanted = typed.lower()
+        for slug, title in self.topics:
+            if wanted in (slug, title.lower()):
+                return slug, title
+        self.matches = [(slug, title) for slug, title in self.topics if wanted in title.lower() or wanted in slug]
+        if len(self.matches) == 1:
+            return self.matches[0]
+        if self.matches:
+            raise forms.ValidationError(f"{len(self.matches)} topics match '{typed}': choose one from the list")
+        raise forms.ValidationError(f"No topic matches '{typed}'. Try a shorter word, like 'scan'")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.sending and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", EMAIL_ERRORS["required"])
+        return cleaned
+
+    def save(self, user):
+        slug, title = self.cleaned_data["topic"]
+        expires = self.cleaned_data["expires"]
+        return EnquiryLink.objects.create(
+            topic=slug,
+            topic_title=title,
+            label=self.cleaned_data["label"],
+            created_by=user,
+            expires_at=None if expires == "never" else timezone.now() + timedelta(days=int(expires)),
+        )
+
+
+class EmailLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Patient's email address",
+        help_text="We use this only to send the email. It is not stored.",
+        error_messages=EMAIL_ERRORS,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
+
+
+class ContactedForm(forms.Form):
+    how = forms.ChoiceField(
+        label="How did you contact them?",
+        choices=EnquiryEvent.CONTACT_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you contacted them"},
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=Enquiry.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose an outcome"},
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label="Internal note",
+        max_length=2000,
+        help_text="Never shown to the patient.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter a note"},
+    )

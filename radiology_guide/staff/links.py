@@ -1,0 +1,161 @@
+"""Enquiry links: send one during a phone call, copy or print it, revoke it."""
+
+import logging
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from radiology_guide.core.models import ClinicDetails
+from radiology_guide.enquiries.models import EnquiryLink
+from radiology_guide.staff.access import staff_required
+from radiology_guide.staff.forms import EmailLinkForm, SendLinkForm
+from radiology_guide.staff.qr import qr_png, qr_svg
+
+logger = logging.getLogger(__name__)
+NOT_SENT = (
+    "The email could not be sent. Check the address, or copy the link and send it another way. "
+    "If it happens again, tell the person who looks after the website."
+)
+
+
+class LinkEmailError(Exception):
+    pass
+
+
+def link_email(link, address):
+    """The email a patient gets: from the clinic by name, the topic in the
+    subject, the link and its code, how to reach the clinic; plain text and
+    HTML, with no tracking (no images, no redirects, no pixels)."""
+    clinic = ClinicDetails.load()
+    context = {"link": link, "clinic": clinic, "site_url": settings.SITE_URL}
+    sender = formataddr((clinic.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+    message = EmailMultiAlternatives(
+        subject=f"{clinic.name}: information about {link.topic_title}",
+        body=render_to_string("emails/enquiry_link.txt", context),
+        from_email=sender,
+        to=[address],
+        reply_to=[clinic.email],
+    )
+    message.attach_alternative(render_to_string("emails/enquiry_link.html", context), "text/html")
+    return message
+
+
+def send_link_email(link, address):
+    """Build and send; any failure (a header that cannot be built, a mail
+    server that is down) is a LinkEmailError the page can explain."""
+    try:
+        link_email(link, address).send()
+    except Exception as error:
+        # The address is used to send and then forgotten: not stored, not logged.
+        logger.warning("enquiry link email failed link=%s error=%s", link.pk, type(error).__name__)
+        raise LinkEmailError from error
+    logger.info("enquiry link emailed link=%s", link.pk)
+
+
+def _sent_to(request, address):
+    # A message in the (signed) cookie, shown once: the address never goes in a URL or a table.
+    messages.success(request, address, extra_tags="sent-to")
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def send(request):
+    """Send a link in seconds: one screen, "Create and send" or "Create only"."""
+    form = SendLinkForm(request.POST or None)
+    if request.POST.get("pick"):
+        # A topic chosen from the server's list of matches: fill it in, keep the rest.
+        form = SendLinkForm(initial={**request.POST.dict(), "topic": request.POST["pick"]})
+    elif request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                link = form.save(request.user)
+                if form.sending:
+                    send_link_email(link, form.cleaned_data["email"])
+        except LinkEmailError:
+            form.add_error("email", NOT_SENT)
+        else:
+            if form.sending:
+                _sent_to(request, form.cleaned_data["email"])
+            return redirect("staff:link", pk=link.pk)
+    recent = EnquiryLink.objects.with_counts().filter(created_by=request.user)[:5]
+    status = 400 if form.is_bound else 200
+    return render(request, "staff/send.html", {"form": form, "recent": recent}, status=status)
+
+
+@staff_required
+@require_safe
+def link_list(request):
+    links = EnquiryLink.objects.with_counts().select_related("created_by")
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        links = links.filter(created_by=request.user)
+    return render(request, "staff/links.html", {"links": links[:200], "mine": mine})
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_detail(request, pk):
+    link = get_object_or_404(EnquiryLink.objects.with_counts(), pk=pk)
+    email_form = EmailLinkForm(request.POST or None)
+    if request.method == "POST" and email_form.is_valid():
+        try:
+            send_link_email(link, email_form.cleaned_data["email"])
+        except LinkEmailError:
+            email_form.add_error("email", NOT_SENT)
+        else:
+            _sent_to(request, email_form.cleaned_data["email"])
+            return redirect("staff:link", pk=link.pk)
+    sent_to = [m.message for m in messages.get_messages(request) if "sent-to" in m.tags]
+    context = {
+        "link": link,
+        "email_form": email_form,
+        "sent_to": sent_to[-1] if sent_to else "",
+        "enquiries": link.enquiries.only("pk", "reference", "received_at", "status")[:50],
+    }
+    return render(request, "staff/link.html", context, status=400 if email_form.is_bound else 200)
+
+
+@staff_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def revoke(request, pk):
+    """A second page asks first: revoking cannot be undone."""
+    link = get_object_or_404(EnquiryLink, pk=pk)
+    if request.method == "POST":
+        if link.revoked_at is None:
+            link.revoked_at = timezone.now()
+            link.save(update_fields=["revoked_at"])
+            logger.info("enquiry link revoked link=%s user=%s", link.pk, request.user.pk)
+        return redirect("staff:link", pk=link.pk)
+    return render(request, "staff/revoke.html", {"link": link})
+
+
+@staff_required
+@require_safe
+def leaflet(request, pk):
+    """A page to print: the QR code, the short address, the clinic, the topic."""
+    link = get_object_or_404(EnquiryLink, pk=pk)
+    size = "a5" if request.GET.get("size") == "a5" else "a4"
+    svg = qr_svg(link.full_url(), title=f"QR code for {link.full_url()}").decode()
+    context = {"link": link, "size": size, "qr": svg, "site_url": settings.SITE_URL}
+    return render(request, "staff/leaflet.html", context)
+
+
+@staff_required
+@require_safe
+def qr_code(request, pk, kind):
+    link = get_object_or_404(EnquiryLink, pk=pk)
+    if kind == "svg":
+        return HttpResponse(
+            qr_svg(link.full_url(), title=f"QR code for {link.full_url()}"), content_type="image/svg+xml"
+        )
+    response = HttpResponse(qr_png(link.full_url()), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="enquiry-link-{link.pk}.png"'
+    return response

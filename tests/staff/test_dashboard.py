@@ -1,0 +1,81 @@
+"""The dashboard shows how it is going: enquiries by week and topic, links
+and what came of them, and time to first contact against the promise."""
+
+import datetime
+import re
+
+import pytest
+
+from radiology_guide.enquiries.models import Enquiry, EnquiryLink
+from tests.staff.test_inbox import make_enquiry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, clinic_staff):
+    client.force_login(clinic_staff)
+    return client
+
+
+def contacted_after(hours, **fields):
+    enquiry = make_enquiry(days_ago=3, **fields)
+    enquiry.first_contacted_at = enquiry.received_at + datetime.timedelta(hours=hours)
+    enquiry.first_contact_seconds = hours * 3600
+    enquiry.status = Enquiry.Status.CONTACTED
+    enquiry.save()
+    return enquiry
+
+
+def table(html, caption):
+    body = re.search(rf"<caption>{caption}</caption>.*?<tbody>(.*?)</tbody>", html, re.S).group(1)
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_figures_for_the_period_with_numbers_beside_every_chart(staff_client, clinic_staff, django_user_model):
+    kim = django_user_model.objects.create_user("kim", password="a-long-test-password")
+    ct = EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan", created_by=clinic_staff, opens=5)
+    EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan", created_by=kim, opens=1)
+    EnquiryLink.objects.create(topic="mri-scan", topic_title="MRI scan", created_by=clinic_staff, opens=0)
+    for hours in (1, 2, 3, 4, 100):
+        contacted_after(hours, link=ct)
+    make_enquiry(days_ago=0, topic="mri-scan", topic_title="MRI scan")
+    make_enquiry(days_ago=12)  # overdue, and not yet contacted
+    make_enquiry(days_ago=200)  # outside the last 30 days
+    make_enquiry(days_ago=1, status=Enquiry.Status.HELD)  # over the rate limit: not an enquiry to answer
+
+    html = staff_client.get("/staff/dashboard/").content.decode()
+    assert '<span class="figure" id="figure-enquiries">7</span>' in html
+    assert '<span class="figure" id="figure-overdue">2</span>' in html  # the 200-day-old one is overdue too
+    assert '<dd id="median">3 hours</dd>' in html and '<dd id="p90">4 days 4 hours</dd>' in html
+    assert re.search(r'<svg class="bars" role="img" aria-labelledby="topics-title"', html)
+    topics = re.search(r'<figure class="chart">\s*<figcaption id="topics-title">.*?</figure>', html, re.S).group(0)
+    assert re.findall(r"<th scope=\"row\">([^<]+)</th><td>(\d+)</td>", topics) == [("CT scan", "6"), ("MRI scan", "1")]
+    weeks = table(html, "Enquiries per week by topic")
+    assert re.findall(
+        r"<th scope=\"col\">([^<]+)</th>", html.split("Enquiries per week by topic")[1].split("</thead>")[0]
+    ) == ["Week", "CT scan", "MRI scan", "Other topics"]
+    assert sum(int(row[1]) for row in weeks) == 6 and sum(int(row[2]) for row in weeks) == 1
+    assert all(row[-1] == "0" for row in weeks)
+    assert table(html, "Links by topic") == [["CT scan", "2", "6", "5"], ["MRI scan", "1", "0", "0"]]
+    assert table(html, "Links by member of staff") == [["sam", "2", "5", "5"], ["kim", "1", "1", "0"]]
+
+    year = staff_client.get("/staff/dashboard/", {"days": "365"}).content.decode()
+    assert '<span class="figure" id="figure-enquiries">8</span>' in year
+
+
+def test_an_empty_dashboard_says_so(staff_client):
+    html = staff_client.get("/staff/dashboard/", {"days": "nonsense"}).content.decode()
+    assert '<span class="figure" id="figure-enquiries">0</span>' in html and "No contacts yet" in html
+    assert '<option value="30" selected>' in html
+
+
+def test_the_figures_take_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries):
+    for n in range(30):
+        contacted_after(n, topic_title=f"Topic {n % 7}")
+    # Session and user (2), permission check (2), then a fixed set of aggregates whatever the number of rows.
+    with django_assert_max_num_queries(20):
+        staff_client.get("/staff/dashboard/")
