@@ -141,8 +141,8 @@ def test_editor_changes_a_section_in_admin_and_readers_see_it(site, new_context,
     admin.get_by_role("link", name=section.title, exact=True).click()
     body = admin.get_by_label("Body")
     body.fill(body.input_value() + f"\n\n{added}\n")
-    admin.get_by_role("button", name="Save", exact=True).click()
-    expect(admin.locator(".messagelist")).to_contain_text("was changed successfully")
+    admin.get_by_role("button", name="Save and publish").click()
+    expect(admin.locator(".messagelist")).to_contain_text("Published: patients now see this version.")
 
     reader.reload()
     expect(reader.locator(".prose").get_by_text(added)).to_be_visible()

@@ -38,7 +38,7 @@ def test_printed_guide_page_has_the_text_and_link_addresses_without_navigation_f
     for text in SCREEN_ONLY:
         assert text in on_screen, f"{text!r} is not on the screen, so its absence from paper proves nothing"
     first_paragraph = page.locator(".prose p").first.inner_text()
-    links = page.locator(".prose a[href]:not(.glossary-link), .page-meta a[href]").evaluate_all(
+    links = page.locator('.prose a[href]:not(.glossary-link, [href^="#"]), .page-meta a[href]').evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
     assert any(href.startswith("/") for href in links) and any(href.startswith("https://") for href in links)

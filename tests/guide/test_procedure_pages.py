@@ -136,7 +136,10 @@ def test_an_editor_fills_in_the_visiting_details_in_admin(client, django_user_mo
     user.user_permissions.add(Permission.objects.get(codename="change_clinicdetails"))
     client.force_login(user)
     clinic = ClinicDetails.load()
-    form = {f: getattr(clinic, f) for f in ("name", "phone", "email", "address", "opening_hours")}
+    form = {
+        f: getattr(clinic, f)
+        for f in ("name", "phone", "email", "address", "opening_hours", "working_days", "bank_holidays")
+    }
     form |= {"getting_here": "Bus 7 stops outside.", "parking": "", "step_free_access": "A ramp at the front door."}
     response = client.post(f"/admin/core/clinicdetails/{clinic.pk}/change/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
