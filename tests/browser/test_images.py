@@ -73,7 +73,9 @@ def test_editor_uploads_a_picture_puts_it_on_a_page_and_readers_see_it(
     # The space was kept from the start: the picture is as wide as the column, in proportion.
     box = img.bounding_box()
     assert abs(box["height"] - box["width"] * 750 / 1200) < 2
-    expect(public.locator("figcaption")).to_contain_text("An MRI scan of a knee.")
+    expect(public.locator("article picture").locator("xpath=ancestor::figure[1]//figcaption")).to_have_text(
+        "An MRI scan of a knee."
+    )
     assert axe_violations(public) == []
     reader.close()
     assert Image.objects.get().slug == "knee-scan"

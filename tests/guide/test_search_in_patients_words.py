@@ -54,10 +54,10 @@ PATIENT_QUERIES = [
     ("abscess", "/procedures/image-guided-drainage/"),
     ("chemo line", "/procedures/picc-and-central-lines/"),
     # Practical questions
-    ("parking", "/contact/"),
+    ("parking", "/visiting/"),
     ("opening hours", "/contact/"),
     ("phone number", "/contact/"),
-    ("wheelchair", "/contact/"),
+    ("wheelchair", "/visiting/"),
     ("what to bring", "/guide/what-to-expect/"),
     ("what to wear", "/guide/what-to-expect/"),
     ("results", "/faqs/#results"),
@@ -77,7 +77,7 @@ PATIENT_QUERIES = [
     ("clostrophobic", "/procedures/mri-scan/"),
     ("anjioplasty", "/procedures/angioplasty-and-stenting/"),
     ("fibroid embolization", "/procedures/uterine-fibroid-embolisation/"),
-    ("parkng", "/contact/"),
+    ("parkng", "/visiting/"),
 ]
 
 
