@@ -260,7 +260,7 @@ ENQUIRY_MIN_FILL_SECONDS = env_int("ENQUIRY_MIN_FILL_SECONDS", 3)
 ENQUIRY_RETENTION_DAYS = env_int("ENQUIRY_RETENTION_DAYS", 365)
 ENQUIRY_LINK_DAYS = env_int("ENQUIRY_LINK_DAYS", 30)
 # The reply the form promises, in the clinic's working days (ClinicDetails).
-ENQUIRY_REPLY_DAYS = env_int("ENQUIRY_REPLY_DAYS", 2)
+ENQUIRY_REPLY_DAYS = env_int("ENQUIRY_REPLY_DAYS", 2, minimum=1)
 CONTENT_DIR = Path(env("CONTENT_DIR", str(BASE_DIR / "content")))
 # Full-page cache of public pages (0 turns it off); also the max-age that a CDN sees.
 # With DEBUG on it is off, and guide pages are rendered on each request rather

@@ -55,6 +55,9 @@ def test_debug_turns_the_page_cache_off_so_template_edits_show():
         ("EMAIL_URL", "console://"),
         ("DATABASE_URL", "mysql://db/guide"),
         ("LOG_LEVEL", "LOUD"),
+        ("PUBLISH_REQUIRES_APPROVAL", "ture"),
+        ("ENQUIRY_REPLY_DAYS", "0"),
+        ("IMAGE_MAX_MB", "ten"),
     ],
 )
 def test_a_value_that_cannot_be_read_stops_start_up_naming_the_variable(name, value):
