@@ -1,8 +1,11 @@
 """How it is going: enquiries, links and response times for a period.
 
-Everything is counted by the database (GROUP BY, COUNT, SUM; the percentiles
-from a count per hour); Python only lays the numbers out. Charts are SVG
-drawn here, each with its numbers in a table for screen readers.
+Everything is counted by the database in four passes over a period's rows,
+whatever its length: enquiries by week and topic (the totals and the topic
+chart are sums of it), contacts by hour to first contact (the percentiles),
+enquiries by link, and the overdue count. Python only lays the numbers out.
+Charts are SVG drawn here, each with its numbers in a table for screen
+readers. Timings with 100,000 enquiries: bench/dashboard.py, docs/staff.md.
 """
 
 import collections
@@ -10,7 +13,7 @@ import datetime
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -45,7 +48,8 @@ def bars(rows, label_key, value_key):
 
 
 def percentiles(contacted, fractions):
-    """Time to first contact at each percentile, to the hour.
+    """Time to first contact at each percentile, to the hour, and how many
+    were contacted: ([timedelta or None, ...], count).
 
     One GROUP BY over whole hours, then a walk up the running total: no
     sort of every row (measured: two ORDER BY ... OFFSET queries took
@@ -61,7 +65,7 @@ def percentiles(contacted, fractions):
     hours = list(hours)
     count = sum(n for _hour, n in hours)
     if not count:
-        return [None for _ in fractions]
+        return [None for _ in fractions], 0
     found = []
     for fraction in fractions:
         index, seen = min(count - 1, int(fraction * (count - 1) + 0.5)), 0
@@ -70,7 +74,7 @@ def percentiles(contacted, fractions):
             if seen > index:
                 found.append(timedelta(hours=hour))
                 break
-    return found
+    return found, count
 
 
 def week_starts(since, now):
@@ -84,33 +88,50 @@ def week_starts(since, now):
     return starts
 
 
+def week_number(starts):
+    """An SQL expression: which of the weeks beginning at ``starts`` a row's
+    ``received_at`` falls in (0 for the first, or before it). A binary search
+    written as nested CASEs: about 6 comparisons a row for a year, read from
+    the covering index. A date function per row (Django's Trunc is a Python
+    function on SQLite) or a query per week cost far more (bench/dashboard.py)."""
+
+    def within(first, last):
+        if last - first == 1:
+            return Value(first)
+        middle = (first + last) // 2
+        return Case(
+            When(received_at__lt=starts[middle], then=within(first, middle)),
+            default=within(middle, last),
+            output_field=IntegerField(),
+        )
+
+    return within(0, len(starts))
+
+
 def figures(days, now=None):
     now = now or timezone.now()
     since = now - timedelta(days=days)
     answerable = Enquiry.objects.exclude(status=Enquiry.Status.HELD)
     enquiries = answerable.filter(received_at__gte=since)
 
-    totals = enquiries.aggregate(
-        total=Count("pk"), contacted=Count("pk", filter=Q(first_contact_seconds__isnull=False))
-    )
-    # Counts per week and topic, each week a range on the covering index: a
-    # date function per row, or one query with a filter per week, took seconds on SQLite.
     weeks = week_starts(since, now)
-    ends = [*weeks[1:], now + timedelta(days=1)]
-    week_topics = [
-        dict(
-            answerable.filter(received_at__gte=max(start, since), received_at__lt=end)
-            .values_list("topic_title")
-            .annotate(n=Count("pk"))
-            .values_list("topic_title", "n")
-        )
-        for start, end in zip(weeks, ends, strict=True)
-    ]
+    week_topics = [collections.Counter() for _ in weeks]
+    for week, title, n in (
+        enquiries.annotate(week=week_number(weeks))
+        .values_list("week", "topic_title")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("week", "topic_title", "n")
+    ):
+        week_topics[week][title] += n
     weekly = [
         {"label": f"w/c {start:%-d %b}", "n": sum(counts.values())}
         for start, counts in zip(weeks, week_topics, strict=True)
     ]
-    by_topic = list(enquiries.values("topic_title").annotate(n=Count("pk")).order_by("-n", "topic_title"))
+    by_topic = [
+        {"topic_title": title, "n": n}
+        for title, n in sorted(sum(week_topics, collections.Counter()).items(), key=lambda item: (-item[1], item[0]))
+    ]
     top = [row["topic_title"] for row in by_topic[:WEEK_TOPICS]]
     weekly_by_topic = [
         {"label": row["label"], "counts": [(title, counts.get(title, 0)) for title in top],
@@ -118,30 +139,26 @@ def figures(days, now=None):
         for row, counts in zip(weekly, week_topics, strict=True)
     ]  # fmt: skip
 
+    # Enquiries per link made in the period (on the link's index, no joins);
+    # the few thousand links are then added up by topic and by person here.
     links = EnquiryLink.objects.filter(created_at__gte=since)
-    # link IN (this period's links): the database starts from the few links, not every enquiry.
-    from_links = answerable.filter(link__in=links.values("pk"))
-    sent_by = {"topic_title": collections.Counter(), "created_by__username": collections.Counter()}
-    for topic, username, n in (
-        from_links.values_list("link__topic_title", "link__created_by__username")
-        .annotate(n=Count("pk"))
-        .values_list("link__topic_title", "link__created_by__username", "n")
-    ):
-        sent_by["topic_title"][topic] += n
-        sent_by["created_by__username"][username] += n
-    link_rows = {}
-    for key, name in (("topic", "topic_title"), ("staff", "created_by__username")):
-        rows = list(links.values(name).annotate(created=Count("pk"), opens=Sum("opens")).order_by("-created", name))
-        sent = sent_by[name]
-        link_rows[key] = [
-            {"label": row[name] or "(deleted user)", "created": row["created"], "opens": row["opens"] or 0,
-             "enquiries": sent.get(row[name], 0)}
-            for row in rows
-        ]  # fmt: skip
+    per_link = dict(
+        answerable.filter(link__in=links.values("pk")).values_list("link").annotate(n=Count("pk")).order_by()
+    )
+    link_rows = {"topic": {}, "staff": {}}
+    for pk, topic, username, opens in links.values_list("pk", "topic_title", "created_by__username", "opens"):
+        for key, label in (("topic", topic), ("staff", username or "(deleted user)")):
+            row = link_rows[key].setdefault(label, {"label": label, "created": 0, "opens": 0, "enquiries": 0})
+            row["created"] += 1
+            row["opens"] += opens or 0
+            row["enquiries"] += per_link.get(pk, 0)
+    link_rows = {
+        key: sorted(rows.values(), key=lambda row: (-row["created"], row["label"])) for key, rows in link_rows.items()
+    }
 
-    median, p90 = percentiles(enquiries.filter(first_contact_seconds__isnull=False), (0.5, 0.9))
+    (median, p90), contacted = percentiles(enquiries.filter(first_contact_seconds__isnull=False), (0.5, 0.9))
     return {
-        "total": totals["total"],
+        "total": sum(row["n"] for row in weekly),
         "weekly": bars(weekly, "label", "n"),
         "week_topic_names": top,
         "weekly_by_topic": weekly_by_topic,
@@ -152,7 +169,7 @@ def figures(days, now=None):
         "links_created": sum(row["created"] for row in link_rows["topic"]),
         "links_opened": sum(row["opens"] for row in link_rows["topic"]),
         "links_enquiries": sum(row["enquiries"] for row in link_rows["topic"]),
-        "contacted": totals["contacted"],
+        "contacted": contacted,
         "median": median,
         "p90": p90,
         "overdue": overdue().count(),

@@ -3,10 +3,12 @@ and what came of them, and time to first contact against the promise."""
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 
 from radiology_guide.enquiries.models import Enquiry, EnquiryLink
+from radiology_guide.staff.dashboard import figures
 from tests.staff.test_inbox import make_enquiry
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +81,23 @@ def test_the_figures_take_a_fixed_number_of_queries(staff_client, django_assert_
     # Session and user (2), permission check (2), then a fixed set of aggregates whatever the number of rows.
     with django_assert_max_num_queries(20):
         staff_client.get("/staff/dashboard/")
+
+
+def test_each_enquiry_counts_in_the_week_it_arrived_by_the_clinics_clock():
+    # Weeks start on Monday at midnight in London. In summer that is 23:00 UTC
+    # on the Sunday, so a count by UTC date would put this enquiry a week early.
+    london = zoneinfo.ZoneInfo("Europe/London")
+    monday = datetime.datetime(2026, 6, 15, 0, 0, 30, tzinfo=london)
+    make_enquiry(received_at=monday - datetime.timedelta(minutes=1), topic_title="MRI scan")  # Sunday night
+    make_enquiry(received_at=monday)
+    make_enquiry(received_at=monday + datetime.timedelta(days=6, hours=23, minutes=58))  # the next Sunday
+    make_enquiry(received_at=monday + datetime.timedelta(days=7))  # the Monday after
+
+    numbers = figures(21, now=monday + datetime.timedelta(days=8))
+
+    weeks = {row["label"]: dict(row["counts"], other=row["other"]) for row in numbers["weekly_by_topic"]}
+    assert weeks["w/c 8 Jun"] == {"CT scan": 0, "MRI scan": 1, "other": 0}
+    assert weeks["w/c 15 Jun"] == {"CT scan": 2, "MRI scan": 0, "other": 0}
+    assert weeks["w/c 22 Jun"] == {"CT scan": 1, "MRI scan": 0, "other": 0}
+    assert numbers["total"] == 4
+    assert [(bar["label"], bar["value"]) for bar in numbers["by_topic"]] == [("CT scan", 3), ("MRI scan", 1)]
