@@ -98,32 +98,29 @@ def image_problems(text: str, known: set[str] | None = None) -> list[tuple[int, 
     ]
 
 
-class _ImageReferences:
+def _image_references():
     """A python-markdown extension that swaps each <img> for a placeholder the
     sanitiser keeps; ``_pictures`` puts the library's markup there after
     sanitising. What it found goes on the converter: ``md.image_references``
     [(source, alt)] and ``md.image_placeholder``, both set afresh by
     ``_converter`` for each render."""
+    from markdown.extensions import Extension
+    from markdown.treeprocessors import Treeprocessor
 
-    @staticmethod
-    def extension():
-        from markdown.extensions import Extension
-        from markdown.treeprocessors import Treeprocessor
+    class References(Treeprocessor):
+        def run(self, root):
+            found = self.md.image_references
+            for element in list(root.iter("img")):
+                found.append((element.get("src", ""), element.get("alt", "")))
+                element.tag = "span"
+                element.text = self.md.image_placeholder.format(len(found) - 1)
+                element.attrib.clear()
 
-        class References(Treeprocessor):
-            def run(self, root):
-                found = self.md.image_references
-                for element in list(root.iter("img")):
-                    found.append((element.get("src", ""), element.get("alt", "")))
-                    element.tag = "span"
-                    element.text = self.md.image_placeholder.format(len(found) - 1)
-                    element.attrib.clear()
+    class ImageReferences(Extension):
+        def extendMarkdown(self, md):
+            md.treeprocessors.register(References(md), "image_references", 0)
 
-        class ImageReferences(Extension):
-            def extendMarkdown(self, md):
-                md.treeprocessors.register(References(md), "image_references", 0)
-
-        return ImageReferences()
+    return ImageReferences()
 
 
 def _pictures(html: str, found: list, placeholder: str) -> str:
@@ -162,7 +159,7 @@ def _converter():
         import markdown as markdown_lib
 
         md = _converters.md = markdown_lib.Markdown(
-            extensions=["tables", "sane_lists", "toc", _ImageReferences.extension()],
+            extensions=["tables", "sane_lists", "toc", _image_references()],
             extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3"}},
         )
     md.reset()
