@@ -76,6 +76,10 @@ def _home_context(page, replace):
     }
 
 
+def _nothing_more(page, replace):
+    return {}
+
+
 #: Site pages with a template of their own, and what else it shows.
 SITE_PAGES = {
     "home": ("guide/home.html", _home_context),
@@ -86,9 +90,9 @@ SITE_PAGES = {
     "compare": ("guide/compare.html", _with_children("rows", ComparisonRow)),
     "faqs": ("guide/faqs.html", _with_children("faqs", FAQ)),
     "glossary": ("guide/glossary.html", _with_children("terms", GlossaryTerm)),
-    "visiting": ("guide/visiting.html", lambda page, replace: {}),
+    "visiting": ("guide/visiting.html", _nothing_more),
     # The clinic's phone, address and hours come from its details (core), shown above the page's words.
-    "contact": ("guide/contact.html", lambda page, replace: {}),
+    "contact": ("guide/contact.html", _nothing_more),
 }
 
 
@@ -97,7 +101,7 @@ def page_template_and_context(page, replace=None):
     ``replace``: a draft shown in place of its live row (previews)."""
     if page.kind != Page.Kind.PAGE:
         return "guide/guide_page.html", {"page": page, "main_html": prerender.main_html(page)}
-    template, extra = SITE_PAGES.get(page.slug, ("guide/site_page.html", lambda page, replace: {}))
+    template, extra = SITE_PAGES.get(page.slug, ("guide/site_page.html", _nothing_more))
     return template, {"page": page, **extra(page, replace)}
 
 
