@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 # PostgreSQL and Redis for the production-path suite (kind machines run both on 127.0.0.1).
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/15
+# Test processes run side by side (pytest-xdist): one per core here, 2 on CI.
+PYTEST_WORKERS ?= auto
 
 .PHONY: install run dev test test-fast test-services lint format check bench bench-load audit clean
 
@@ -33,11 +35,11 @@ dev: install
 
 # The whole suite on SQLite with a local-memory cache (browser tests included).
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
 # The same suite against PostgreSQL and Redis.
 test-services: install
-	DATABASE_URL=$(PG_URL) CACHE_URL=$(REDIS_URL) $(PY) -m pytest
+	DATABASE_URL=$(PG_URL) CACHE_URL=$(REDIS_URL) $(PY) -m pytest -n $(PYTEST_WORKERS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,7 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from radiology_guide.config import cache_from_url
 from radiology_guide.core.pagecache import forget_local_copies
@@ -19,11 +20,31 @@ from radiology_guide.guide.models import Page
 from radiology_guide.guide.sync import sync_content
 from tests.helpers import form_token
 
+
+def redis_url_for_this_worker(url):
+    """Each xdist worker its own Redis database (15, 14, ...): a test's
+    cache.clear() flushes the whole database, and must not empty the cache
+    under a test that another worker is running."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    base, _, number = url.rpartition("/")
+    return f"{base}/{(int(number or 0) - int(worker.removeprefix('gw'))) % 16}"
+
+
 if not os.environ.get("CACHE_URL"):
     settings.CACHES = {"default": cache_from_url("CACHE_URL", "locmem://")}
+elif os.environ["CACHE_URL"].startswith("redis"):
+    # Servers the tests start read it from the environment too.
+    os.environ["CACHE_URL"] = redis_url_for_this_worker(os.environ["CACHE_URL"])
+    settings.CACHES = {"default": cache_from_url("CACHE_URL", os.environ["CACHE_URL"])}
+# The one test that shares Redis between two processes (tests/test_page_cache.py).
+os.environ["TEST_REDIS_URL"] = redis_url_for_this_worker(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Signing in is not what these tests measure: a fast hasher halves the suite's time.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Property tests: 50 examples while working, 200 in CI.
+hypothesis_settings.register_profile("dev", max_examples=50)
+hypothesis_settings.register_profile("ci", max_examples=200)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,21 @@ def test_an_editor_allowed_to_add_can_restore_deleted_clinic_details(client, dja
     editor.user_permissions.add(*Permission.objects.filter(codename__in=["add_clinicdetails", "view_clinicdetails"]))
     client.force_login(editor)
     assert client.get("/admin/core/clinicdetails/add/").status_code == 200
+    response = client.post(
+        "/admin/core/clinicdetails/add/",
+        {
+            "name": "Rinebraska",
+            "phone": "020 7946 0123",
+            "email": "enquiries@rinebraska.example",
+            "address": "1 Example Street\nLondon",
+            "opening_hours": "Monday to Friday, 8am to 6pm",
+            "working_days": "Mon Tue Wed Thu Fri",
+            "bank_holidays": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ClinicDetails.objects.get().phone == "020 7946 0123"
+    assert "020 7946 0123" in client.get("/").content.decode()
 
 
 # 3. Lockout behind a proxy

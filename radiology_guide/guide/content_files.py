@@ -339,6 +339,12 @@ def _page(path, allowed, kind):
     return Record("page", slug, fields, path)
 
 
+def read_procedure(path: Path) -> Record:
+    """One scan or procedure file on its own, with every check that needs no
+    other file (related pages and duplicates are checked by read_content)."""
+    return _page(path, PROCEDURE_FIELDS, None)
+
+
 def _normalised(fields):
     """Structured text as stored: trimmed, one line (YAML folding may leave spaces)."""
 

@@ -412,6 +412,17 @@ class SearchEntry(models.Model):
         return self.title
 
 
+class RenderState(models.Model):
+    """What the stored HTML was last rendered with (one row): a hash of the
+    rendering code and templates (guide.prerender.renderer_fingerprint). A
+    sync that changes no content renders nothing again unless it differs."""
+
+    fingerprint = models.CharField(max_length=64)
+
+    def __str__(self):
+        return self.fingerprint[:12]
+
+
 class Draft(models.Model):
     """Unpublished changes to one piece of content: the fields an editor saved,
     waiting to be published. Patients see the object's own row until then.

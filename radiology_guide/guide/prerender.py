@@ -12,7 +12,10 @@ A request then reads one row and renders only the site's header and footer
 around it (README "Benchmarks" has the measurements).
 """
 
+import hashlib
 import re
+from importlib import metadata
+from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -162,3 +165,24 @@ def main_html(page):
     if settings.DEBUG:
         return mark_safe(render_main(page))  # noqa: S308 - our own templates, sanitised bodies
     return mark_safe(page.main_html or render_main(page))  # noqa: S308 - our own templates, sanitised bodies
+
+
+# What decides the stored HTML besides the content itself: the Markdown
+# rendering and these templates. A deploy that changes any of them makes the
+# next sync render everything again (guide.sync); otherwise it renders nothing.
+_RENDERING_CODE = ("markdown.py", "prerender.py", "figures.py", "dosechart.py", "safety.py", "models.py")
+_RENDERING_TEMPLATES = ("guide/includes", "includes")
+_RENDERING_PACKAGES = ("Markdown", "nh3")
+
+
+def renderer_fingerprint() -> str:
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    files = [here / name for name in _RENDERING_CODE]
+    for folder in _RENDERING_TEMPLATES:
+        files += sorted((Path(settings.BASE_DIR) / "templates" / folder).glob("*.html"))
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for package in _RENDERING_PACKAGES:
+        digest.update(metadata.version(package).encode())
+    return digest.hexdigest()

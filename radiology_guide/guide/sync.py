@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from radiology_guide.guide import content_files, publishing, synonyms
+from radiology_guide.guide import content_files, prerender, publishing, synonyms
 from radiology_guide.guide.content_types import BY_RECORD, CONTENT_TYPES
 from radiology_guide.guide.models import (
     FAQ,
@@ -30,6 +30,7 @@ from radiology_guide.guide.models import (
     Draft,
     GlossaryTerm,
     Page,
+    RenderState,
     Revision,
     SearchEntry,
     content_hash,
@@ -46,6 +47,7 @@ class SyncReport:
     unchanged: int = 0
     conflicts: list[str] = field(default_factory=list)
     rerendered: int = 0
+    rendered: bool = False
 
     @property
     def changes(self):
@@ -55,11 +57,13 @@ class SyncReport:
         return (
             f"{len(self.created)} created, {len(self.updated)} updated, {len(self.deleted)} deleted, "
             f"{self.unchanged} unchanged, {len(self.conflicts)} conflict(s), {self.rerendered} re-rendered"
+            + ("" if self.rendered else " (nothing to render: no content or rendering code changed)")
         )
 
 
-def sync_content(root: Path, force=False) -> SyncReport:
-    """Import every file under ``root``, all or nothing (raises ContentError)."""
+def sync_content(root: Path, force=False, rerender=False) -> SyncReport:
+    """Import every file under ``root``, all or nothing (raises ContentError).
+    ``rerender``: render every stored page again even if nothing changed."""
     content = content_files.read_content(root)
     synonyms.read_file(root)  # a broken synonyms file stops the sync before anything is stored
     report = SyncReport()
@@ -73,8 +77,14 @@ def sync_content(root: Path, force=False) -> SyncReport:
             loaded += _sync_model(content_type, content.of(content_type.record), report, force)
         publishing.record(loaded, Revision.Action.SYNCED, note="Loaded from the content files")
         # Glossary links on pages that did not change themselves, and any
-        # change in how this version of the code renders Markdown.
-        report.rerendered = publishing.rerender_all(fresh=loaded)
+        # change in how this version of the code renders Markdown. When
+        # nothing changed, rendering 300 objects again would find nothing.
+        fingerprint = prerender.renderer_fingerprint()
+        state = RenderState.objects.filter(pk=1).first()
+        if report.changes or rerender or state is None or state.fingerprint != fingerprint:
+            report.rerendered = publishing.rerender_all(fresh=loaded)
+            RenderState.objects.update_or_create(pk=1, defaults={"fingerprint": fingerprint})
+            report.rendered = True
         if report.changes or not SearchEntry.objects.exists():
             publishing.rebuild_search_index()
         synonyms.sync_synonyms(root, report, force)

@@ -23,7 +23,7 @@ POST = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=POST)
 def test_the_enquiry_form_never_answers_with_a_server_error(client, data, django_settings_override):
     response = client.post("/enquire/", {**data, "form_token": form_token()})

@@ -42,7 +42,7 @@ def database_tasks(settings):
 
 
 def run_worker():
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
 
 def test_the_patients_request_only_queues_the_email(client, valid_post, database_tasks):

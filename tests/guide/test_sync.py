@@ -33,6 +33,27 @@ def test_sync_of_unchanged_files_reports_zero_changes(content_dir):
     assert "0 conflict(s)" in out
 
 
+def test_a_sync_that_changes_nothing_renders_nothing_again(content_dir):
+    Page.objects.filter(slug="ct-scan").update(main_html="<p>Stored before.</p>")
+    out, _ = sync(content_dir)
+    assert "nothing to render" in out
+    assert Page.objects.get(slug="ct-scan").main_html == "<p>Stored before.</p>"
+
+
+def test_new_rendering_code_or_rerender_renders_every_page_again(content_dir):
+    from radiology_guide.guide.models import RenderState
+
+    Page.objects.filter(slug="ct-scan").update(main_html="<p>Stored before.</p>")
+    RenderState.objects.update_or_create(pk=1, defaults={"fingerprint": "an older version of the templates"})
+    out, _ = sync(content_dir)
+    assert "nothing to render" not in out
+    assert "How do I prepare?" in Page.objects.get(slug="ct-scan").main_html
+
+    Page.objects.filter(slug="ct-scan").update(main_html="<p>Stored before.</p>")
+    sync(content_dir, "--rerender")
+    assert "How do I prepare?" in Page.objects.get(slug="ct-scan").main_html
+
+
 def test_sync_into_an_empty_database_creates_everything_then_is_idempotent(content_dir):
     for model in (Page, FAQ, GlossaryTerm, ComparisonRow):
         model.objects.all().delete()

@@ -16,8 +16,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check", action="store_true", help="check every file and list every problem; write nothing"
         )
+        parser.add_argument("--rerender", action="store_true", help="render every page again even if nothing changed")
 
-    def handle(self, *args, path=None, force=False, check=False, **options):
+    def handle(self, *args, path=None, force=False, check=False, rerender=False, **options):
         root = path or settings.CONTENT_DIR
         if check:
             try:
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             self.stdout.write(f"sync_content --check: {len(content.records)} objects in {root} are valid")
             return
         try:
-            report = sync_content(root, force=force)
+            report = sync_content(root, force=force, rerender=rerender)
         except ContentError as error:
             raise CommandError(f"{error}\nNothing was imported.") from None
         for label in report.created:
