@@ -135,7 +135,7 @@ class ClinicDetails(models.Model):
 class RateCounter(models.Model):
     """How many times one (hashed) client did one thing in one fixed window.
 
-    Used by enquiries.ratelimit. A row per window: it cannot be evicted or
+    Used by core.ratelimit. A row per window: it cannot be evicted or
     have its lifetime reset, and expired rows are deleted as new ones come.
     """
 

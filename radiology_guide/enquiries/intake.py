@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from radiology_guide.enquiries import ratelimit
+from radiology_guide.core import ratelimit
 from radiology_guide.enquiries.models import Enquiry
 from radiology_guide.enquiries.tasks import notify_enquiry
 

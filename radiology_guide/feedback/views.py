@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from radiology_guide.enquiries import ratelimit
+from radiology_guide.core import ratelimit
 from radiology_guide.feedback.forms import CommentForm
 from radiology_guide.feedback.models import PageFeedback
 

@@ -201,13 +201,6 @@ def split_front_matter(path: Path):
     return meta, body, lines[: end + 1], end + 2
 
 
-def _key_line(header_lines, key):
-    for number, line in enumerate(header_lines, start=1):
-        if line.startswith(f"{key}:"):
-            return number
-    return 1
-
-
 class _Lines:
     """Finds the file line of a front matter value from its keys, like
     ("risks", 2, "how_often"), so that an error can point at it."""

@@ -87,13 +87,6 @@ def html_scores(html: str) -> tuple[float, float]:
     return scores(prose_from_html(html))
 
 
-def _markdown_body(path: Path) -> str:
-    text = path.read_text(encoding="utf-8")
-    if text.startswith("---"):
-        text = text.split("\n---", 2)[-1] if text.count("\n---") >= 1 else text
-    return text
-
-
 def structured_html(texts) -> str:
     """The structured sentences of a scan or procedure page (guide/safety.py),
     each as its own block, to be measured with the body."""
@@ -105,20 +98,12 @@ def structured_html(texts) -> str:
 def file_html(path: Path) -> str:
     """A content file as a patient reads it: the body and any structured text."""
     import markdown
-    import yaml
 
+    from radiology_guide.guide.content_files import split_front_matter
     from radiology_guide.guide.safety import structured_texts
 
-    html = markdown.markdown(_markdown_body(path), extensions=["tables"])
-    text = path.read_text(encoding="utf-8")
-    if text.startswith("---") and text.count("\n---") >= 1:
-        try:
-            meta = yaml.safe_load(text.split("\n---", 1)[0].removeprefix("---")) or {}
-        except yaml.YAMLError:
-            meta = {}
-        if isinstance(meta, dict):
-            html += structured_html(structured_texts(meta))
-    return html
+    meta, body, _, _ = split_front_matter(path)
+    return markdown.markdown(body, extensions=["tables"]) + structured_html(structured_texts(meta))
 
 
 def main(paths: list[str]) -> int:
