@@ -174,12 +174,12 @@ MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ORIGINS = ["/".join(MEDIA_URL.split("/", 3)[:3])] if "://" in MEDIA_URL else []
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_MB", 10, minimum=1) * 1_000_000
 # Pixels are what a picture costs to decode, and a worker is replaced past
-# 160 MiB (serve.py) from about 70 serving pages. Measured (peak growth while
-# preparing one upload): 12 million pixels take 95 MiB as JPEG or PNG, 118 as
-# PNG with transparency, 191 as WebP; 40 million as PNG took 306 MiB (over 600
-# before the copies were cut). A larger JPEG is decoded at 1/2, 1/4 or 1/8 of
-# its size to fit (images/processing.py), so any phone photo still gets in.
-IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_MEGAPIXELS", 12, minimum=1) * 1_000_000
+# 160 MiB (serve.py) from about 70 serving pages. 13 million lets a 12-megapixel
+# phone photo (4032 x 3024) in whole; preparing it takes about 100 MiB as JPEG
+# or PNG, 120 as PNG with transparency, 195 as WebP (bench/upload_memory.py).
+# A larger JPEG is decoded at 1/2, 1/4 or 1/8 of its size to fit (40 million
+# pixels: 81 MiB; before, 612 MiB at full size).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_MEGAPIXELS", 13, minimum=1) * 1_000_000
 WHITENOISE_MAX_AGE = 3600
 # Whitenoise says Access-Control-Allow-Origin: * unless told not to; nothing here needs it.
 WHITENOISE_ALLOW_ALL_ORIGINS = False
