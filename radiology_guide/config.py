@@ -7,6 +7,7 @@ these; nothing else reads the environment.
 """
 
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -154,3 +155,41 @@ def _folder(name: str, url: str) -> str:
     if parts.netloc not in ("", "localhost") or not Path(path).is_absolute():
         raise ImproperlyConfigured(f"{name}={url!r}: give an absolute folder, as in file:///var/cache/radiology-guide.")
     return path
+
+
+def secret_key_file(path: Path) -> str:
+    """The secret key kept in ``path``, made on the first start without SECRET_KEY.
+
+    A key written in settings.py would be the same on every copy of the site,
+    so anyone could sign a preview link or a session offline. The file is made
+    readable by its owner only, and appears whole or not at all: it is written
+    under a name of its own and then linked into place, which fails if another
+    worker got there first; then that worker's key is read, so every worker
+    starting at the same moment agrees on one key.
+    """
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another worker's key is in place: use it
+        finally:
+            draft.unlink()
+        return _read_key(path)
+    except OSError as error:
+        raise ImproperlyConfigured(f"SECRET_KEY is not set and {path} cannot be written ({error}).") from None
+
+
+def _read_key(path: Path) -> str:
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 50:
+        raise ImproperlyConfigured(f"{path} holds no usable secret key: delete it, or set SECRET_KEY.")
+    return key

@@ -26,6 +26,7 @@ from radiology_guide.config import (
     env_rate,
     is_set,
     mailer_from_url,
+    secret_key_file,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,10 +38,10 @@ DEBUG = env_bool("DEBUG")
 # cookies and required two-factor sign-in for staff. Off by default so that
 # `make run` works on plain http://127.0.0.1.
 HTTPS = env_bool("HTTPS")
-SECRET_KEY = env("SECRET_KEY") or (
-    # Only for running locally; production must set SECRET_KEY (check --deploy says so).
-    "django-insecure-local-only-change-me"
-)
+# Without SECRET_KEY, a random key made on the first start and kept in
+# var/secret_key (config.py). Set SECRET_KEY when several servers share one
+# database or cache: they must all have the same key.
+SECRET_KEY = env("SECRET_KEY") or secret_key_file(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -74,10 +75,12 @@ MIDDLEWARE = [
     # with the headers that the middleware below added (security, CSP,
     # X-Frame-Options). See core/pagecache.py for what is never stored.
     "radiology_guide.core.pagecache.PageCacheMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    # Before whitenoise, so static files get these headers too.
+    # Above SecurityMiddleware and whitenoise, so the redirect to HTTPS and
+    # static files get every security header too (CSP and X-Frame-Options included).
     "radiology_guide.core.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    # Whitenoise, without the manifest (staticfiles.json).
+    "radiology_guide.core.middleware.StaticFilesMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -170,12 +173,21 @@ MEDIA_URL = env("MEDIA_URL", "/media/")
 # A bucket's address (MEDIA_URL=https://bucket.example/media/) joins img-src in the CSP.
 MEDIA_ORIGINS = ["/".join(MEDIA_URL.split("/", 3)[:3])] if "://" in MEDIA_URL else []
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_MB", 10, minimum=1) * 1_000_000
-# Pixels are what a picture costs to decode: 40 million (about 160 MB of memory)
-# is more than any picture on a page needs, and a decompression bomb needs far more.
-IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_MEGAPIXELS", 40, minimum=1) * 1_000_000
+# Pixels are what a picture costs to decode, and a worker is replaced past
+# 160 MiB (serve.py) from about 70 serving pages. 13 million lets a 12-megapixel
+# phone photo (4032 x 3024) in whole; preparing it takes about 100 MiB as JPEG
+# or PNG, 120 as PNG with transparency, 195 as WebP (bench/upload_memory.py).
+# A larger JPEG is decoded at 1/2, 1/4 or 1/8 of its size to fit (40 million
+# pixels: 81 MiB; before, 612 MiB at full size).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_MEGAPIXELS", 13, minimum=1) * 1_000_000
 WHITENOISE_MAX_AGE = 3600
+# Whitenoise says Access-Control-Allow-Origin: * unless told not to; nothing here needs it.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 LOGIN_URL = "admin:login"
+# Where a sign-in goes when its `next` is missing or refused (an address on
+# another site): Django's default, /accounts/profile/, does not exist here.
+LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses sign-ins while an account is locked out.
     "axes.backends.AxesStandaloneBackend",
@@ -184,6 +196,12 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And per username from every address, for a client that forges its address
+# (core/lockout.py): higher, so one attacker cannot lock the real user out.
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 4 * AXES_FAILURE_LIMIT, minimum=1)
+AXES_HANDLER = "radiology_guide.core.lockout.LockoutHandler"
+# Axes' log lines, with the typed username and the address escaped.
+AXES_CLIENT_STR_CALLABLE = "radiology_guide.core.lockout.client_str"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # One client-address function for axes, the rate limits and the logs; it

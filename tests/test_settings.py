@@ -99,3 +99,35 @@ def test_logs_go_to_stderr_so_a_commands_output_stays_clean(tmp_path):
     assert migrate.returncode == 0, migrate.stderr
     dump = run_python(manage.format(["dumpdata", "core.clinicdetails"]), **env)
     assert json.loads(dump.stdout)[0]["fields"]["name"]  # valid JSON: no log line, no banner
+
+
+SHOW_KEY = "import django; django.setup(); from django.conf import settings as s; print(s.SECRET_KEY)"
+
+
+def test_with_no_secret_key_set_a_random_one_is_made_once_and_kept_private(tmp_path):
+    # Before, it was a constant in settings.py: anyone could sign a preview link offline.
+    first = run_python(SHOW_KEY, VAR_DIR=str(tmp_path)).stdout.strip()
+    assert len(first) >= 50 and "insecure" not in first
+    key_file = tmp_path / "secret_key"
+    assert key_file.read_text().strip() == first
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert run_python(SHOW_KEY, VAR_DIR=str(tmp_path)).stdout.strip() == first
+    assert run_python(SHOW_KEY, VAR_DIR=str(tmp_path / "elsewhere")).stdout.strip() != first
+
+
+def test_workers_starting_at_once_agree_on_the_secret_key(tmp_path):
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "radiology_guide.settings", "VAR_DIR": str(tmp_path)}
+    workers = [
+        subprocess.Popen(  # noqa: S603 - a fixed command
+            [sys.executable, "-c", SHOW_KEY], cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(6)
+    ]
+    keys = {worker.communicate(timeout=60)[0].strip() for worker in workers}
+    assert len(keys) == 1 and len(keys.pop()) >= 50
+
+
+def test_a_secret_key_from_the_environment_wins_and_no_file_is_written(tmp_path):
+    shown = run_python(SHOW_KEY, VAR_DIR=str(tmp_path), SECRET_KEY="k" * 60).stdout.strip()
+    assert shown == "k" * 60
+    assert not (tmp_path / "secret_key").exists()

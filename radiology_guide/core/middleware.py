@@ -1,13 +1,17 @@
-"""Site-wide middleware: one log line per request, and security headers that
-Django does not set on its own."""
+"""Site-wide middleware: one log line per request, security headers on every
+response, and static files."""
 
 import logging
 import re
 import secrets
 import time
 
+from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.db import DatabaseError
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.template.response import TemplateResponse
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 logger = logging.getLogger("radiology_guide.request")
 
@@ -81,17 +85,62 @@ class RequestLogMiddleware:
         return response
 
 
+#: What a 304 must repeat from the page it stands for: Django's own 304 keeps
+#: only the caching headers (core/pagecache.py copies these).
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Cross-Origin-Resource-Policy",
+    "Permissions-Policy",
+    "Strict-Transport-Security",
+)
+
+
 class SecurityHeadersMiddleware:
+    """The headers Django does not set (Permissions-Policy, Cross-Origin-
+    Resource-Policy), and the CSP and X-Frame-Options on responses that never
+    reach Django's middleware for them.
+
+    It sits above SecurityMiddleware (which sets nosniff, Referrer-Policy,
+    Cross-Origin-Opener-Policy and HSTS on everything below it), so the
+    redirect to HTTPS and static files from whitenoise get every header too.
+    Django's CSP and X-Frame-Options middleware are applied again here: each
+    leaves a response alone that already has its header (or a view's
+    exemption), and without a nonce the policy is the one cached pages carry.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
+        self.csp = ContentSecurityPolicyMiddleware(get_response)
+        self.frame_options = XFrameOptionsMiddleware(get_response)
 
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        response.setdefault("X-Content-Type-Options", "nosniff")
-        return response
+        response = self.csp.process_response(request, response)
+        return self.frame_options.process_response(request, response)
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """Whitenoise without the wildcard CORS header (WHITENOISE_ALLOW_ALL_ORIGINS
+    in settings) and without the manifest: staticfiles.json lists every static
+    file, pages never need it, and it is the whole site's layout for the asking."""
+
+    def add_file_to_dictionary(self, url, path, stat_cache=None):
+        if not self._is_manifest(url):
+            super().add_file_to_dictionary(url, path, stat_cache=stat_cache)
+
+    def find_file(self, url):
+        # With WHITENOISE_AUTOREFRESH (DEBUG), files are looked up per request.
+        return None if self._is_manifest(url) else super().find_file(url)
+
+    def _is_manifest(self, url):
+        # Also its compressed copies (staticfiles.json.gz, .br).
+        return url.startswith(self.static_prefix + ManifestFilesMixin.manifest_name)
 
 
 class DatabaseUnavailableMiddleware:

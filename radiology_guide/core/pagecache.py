@@ -42,7 +42,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date
 
 from radiology_guide.core.cache import content_version
-from radiology_guide.core.middleware import log_request, request_id
+from radiology_guide.core.middleware import SECURITY_HEADERS, log_request, request_id
 from radiology_guide.core.paths import PRIVATE_PREFIXES
 
 # Search results are cheap to build and endless in variety: caching them would
@@ -139,7 +139,7 @@ class PageCacheMiddleware:
             cache.set(key, page, settings.PAGE_CACHE_SECONDS)
             _keep(key, page)
             response["X-Cache"] = "miss"
-            return get_conditional_response(request, etag=response["ETag"], last_modified=None, response=response)
+            return _conditional(request, response, etag=response["ETag"], last_modified=None)
         return response
 
     @staticmethod
@@ -173,9 +173,18 @@ class PageCacheMiddleware:
         for name, value in cached["headers"]:
             response[name] = value
         response["X-Cache"] = "hit"
-        return get_conditional_response(
-            request, etag=cached["etag"], last_modified=cached["last_modified"], response=response
-        )
+        return _conditional(request, response, etag=cached["etag"], last_modified=cached["last_modified"])
+
+
+def _conditional(request, response, etag, last_modified):
+    """``response``, or a 304 for it that keeps its security headers (Django's
+    own 304 keeps only the caching headers)."""
+    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+    if conditional is not response:
+        for name in (*SECURITY_HEADERS, "X-Cache"):
+            if name in response:
+                conditional[name] = response[name]
+    return conditional
 
 
 class CachedPages:

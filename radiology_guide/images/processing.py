@@ -23,7 +23,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 #: Pillow's names for the formats we accept, and the file extension of each.
-FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+#: A multi-picture JPEG (MPO, written by some phone cameras) is a JPEG whose
+#: first picture is the photo: it is kept as a JPEG of that picture alone.
+FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
+#: What Pillow is asked to open (it reads an MPO as a JPEG, then names it MPO).
+OPENED = ["JPEG", "PNG", "WEBP"]
+#: A JPEG can be decoded at 1/2, 1/4 or 1/8 of its size, for that much less memory.
+JPEG_SCALES = (1, 2, 4, 8)
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 #: Widths of the renditions, in CSS pixels at 1x. An image narrower than one
 #: of them is not enlarged: its own width is used instead.
@@ -71,9 +77,23 @@ def _looks_like_svg(head: bytes) -> bool:
     return text.startswith((b"<svg", b"<?xml", b"<!doctype svg")) or b"<svg" in text[:1024]
 
 
+def _fit_jpeg(image, max_pixels):
+    """Have a JPEG decoded at the largest of its reduced sizes that has at
+    most ``max_pixels`` (a 48-megapixel phone photo at half size, 12 million),
+    so that memory stays within the limit. Other formats are left alone."""
+    if image.format not in ("JPEG", "MPO"):
+        return
+    width, height = image.size
+    for scale in JPEG_SCALES:
+        if -(-width // scale) * -(-height // scale) <= max_pixels:
+            break
+    if scale > 1:
+        image.draft(image.mode, (width // scale, height // scale))
+
+
 def check(data: bytes):
     """Open ``data`` as an image after every check; raises ValidationError.
-    Returns the Pillow image, fully loaded."""
+    Returns the Pillow image, fully loaded (a large JPEG at a reduced size)."""
     from PIL import Image, UnidentifiedImageError
 
     max_bytes = settings.IMAGE_MAX_BYTES
@@ -87,7 +107,7 @@ def check(data: bytes):
     max_pixels = settings.IMAGE_MAX_PIXELS
     too_many = "; the limit is {:.0f} million pixels. Make the picture smaller and upload it again."
     try:
-        image = Image.open(io.BytesIO(data), formats=list(FORMATS))
+        image = Image.open(io.BytesIO(data), formats=OPENED)
     except Image.DecompressionBombError:
         # Pillow refuses outright at twice its own limit, before we see the size.
         raise ValidationError("This image has far too many pixels" + too_many.format(max_pixels / 1e6)) from None
@@ -95,10 +115,10 @@ def check(data: bytes):
         raise ValidationError(REFUSED_TYPE) from None
     except (OSError, SyntaxError, ValueError):
         raise ValidationError(DAMAGED) from None
+    width, height = image.size
+    _fit_jpeg(image, max_pixels)
     if image.width * image.height > max_pixels:
-        raise ValidationError(
-            f"This image is {image.width} × {image.height} pixels" + too_many.format(max_pixels / 1e6)
-        )
+        raise ValidationError(f"This image is {width} × {height} pixels" + too_many.format(max_pixels / 1e6))
     try:
         image.load()
     except (OSError, SyntaxError, ValueError):
@@ -109,7 +129,9 @@ def check(data: bytes):
 def _encode(image, extension: str) -> bytes:
     out = io.BytesIO()
     if extension == "jpg":
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True, progressive=True)
+        # convert() copies the picture even when it is RGB already.
+        rgb = image if image.mode == "RGB" else image.convert("RGB")
+        rgb.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     elif extension == "png":
         image.save(out, "PNG", optimize=True)
     else:
@@ -118,16 +140,21 @@ def _encode(image, extension: str) -> bytes:
 
 
 def _normalised(image):
-    """The pixels only, upright, in a mode every format here can hold."""
+    """The pixels only, upright, in a mode every format here can hold.
+
+    One copy of the pixels is made (each is 3 or 4 bytes a pixel: 36 MB for a
+    12-megapixel photo); before, four were, and a 40-megapixel upload took
+    over 600 MiB, far past a worker's cap."""
     from PIL import ImageOps
 
-    upright = ImageOps.exif_transpose(image)
-    has_alpha = upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info)
-    clean = upright.convert("RGBA" if has_alpha else "RGB")
-    # A new image object carries none of the old one's info (EXIF, XMP, text chunks, comments).
-    fresh = clean.copy()
-    fresh.info = {}
-    return fresh
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    # convert() always makes a new image object, even in the same mode.
+    clean = image.convert("RGBA" if has_alpha else "RGB")
+    # It reads the orientation from the info convert() copied, then turns the picture in place.
+    ImageOps.exif_transpose(clean, in_place=True)
+    # Then none of the old info is kept (EXIF, XMP, text chunks, comments).
+    clean.info = {}
+    return clean
 
 
 def prepare(data: bytes) -> Prepared:
@@ -137,6 +164,7 @@ def prepare(data: bytes) -> Prepared:
     source = check(data)
     extension = FORMATS[source.format]
     image = _normalised(source)
+    del source  # its pixels are not needed again: free them before encoding
     prepared = Prepared(extension, image.width, image.height, _encode(image, extension))
     widths = sorted({min(width, image.width) for width in WIDTHS})
     for width in widths:
