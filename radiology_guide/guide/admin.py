@@ -586,6 +586,11 @@ class RevisionAdmin(admin.ModelAdmin):
         revision = get_object_or_404(Revision, pk=object_id)
         if request.method != "POST" or not request.user.has_perm(f"guide.change_{revision.model}"):
             raise PermissionDenied
+        model = content_types.BY_NAME[revision.model].model
+        if not model.objects.filter(pk=revision.object_id).exists() and not request.user.has_perm(
+            f"guide.add_{revision.model}"
+        ):
+            raise PermissionDenied  # restoring deleted content adds it again
         draft = publishing.restore(revision, request.user)
         self.message_user(
             request,

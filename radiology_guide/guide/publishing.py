@@ -432,11 +432,13 @@ def picture_in_use(slug) -> bool:
 
 
 @transaction.atomic
-def picture_changed(slug, user, what="changed"):
-    """After picture ``slug`` changed in the library: render again the HTML
-    that holds its markup, record the change on the pages that show it, and
-    retire cached pages."""
-    covered = cover(pages_showing_picture(slug), user, f"Picture '{slug}' {what}"[:200]) if user else []
+def pictures_changed(slugs, user, what="changed"):
+    """After pictures changed in the library: record the change on the pages
+    that show them, render again the HTML that holds picture markup (once),
+    and retire cached pages."""
+    covered = []
+    for slug in slugs if user else ():
+        covered += cover(pages_showing_picture(slug), user, f"Picture '{slug}' {what}"[:200])
     rerender_all()
     after_change(saved=covered)
     retire_cached_pages()

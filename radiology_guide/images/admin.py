@@ -91,16 +91,18 @@ class ImageAdmin(admin.ModelAdmin):
             obj.set_image(data)
         super().save_model(request, obj, form, change)
         if change:
-            _publishing().picture_changed(obj.slug, request.user, "replaced" if data else "changed")
+            _publishing().pictures_changed([obj.slug], request.user, "replaced" if data else "changed")
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        _publishing().picture_changed(obj.slug, request.user, "deleted")
+        _publishing().pictures_changed([obj.slug], request.user, "deleted")
 
     def delete_queryset(self, request, queryset):
-        # One at a time, as a single deletion does: Image.delete removes the files.
-        for image in queryset:
-            self.delete_model(request, image)
+        # Each through Image.delete, as a single deletion is: it removes the files.
+        images = list(queryset)
+        for image in images:
+            image.delete()
+        _publishing().pictures_changed([image.slug for image in images], request.user, "deleted")
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
