@@ -35,5 +35,13 @@ class ClinicDetailsAdmin(admin.ModelAdmin):
             return redirect("admin:core_clinicdetails_add")
         return redirect("admin:core_clinicdetails_change", details.pk)
 
+    def has_change_permission(self, request, obj=None):
+        # The phone number is on every page, four times on an approved scan
+        # page ("When to get help"): changing it needs what publishing needs.
+        # Imported here: core sits below the guide app, whose rule this is.
+        from radiology_guide.guide.approval import may_change_live
+
+        return super().has_change_permission(request, obj) and may_change_live(request.user)
+
     def has_delete_permission(self, request, obj=None):
         return False

@@ -54,12 +54,20 @@ def loggable(text):
     return UNSAFE_IN_LOG.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode()), text)
 
 
+# A preview link's token lets anyone holding it read a draft: never logged.
+PREVIEW_TOKEN = re.compile(r"^/preview/[^/]+/")
+
+
+def logged_path(path):
+    return loggable(PREVIEW_TOKEN.sub("/preview/[token]/", path))
+
+
 def log_request(request_id, method, path, status, started):
     logger.info(
         "request id=%s method=%s path=%s status=%s ms=%.1f",
         request_id,
         loggable(method),
-        loggable(path),
+        logged_path(path),
         status,
         (time.perf_counter() - started) * 1000,
     )
@@ -158,7 +166,7 @@ class DatabaseUnavailableMiddleware:
             logger.error(
                 "database unavailable id=%s path=%s error=%s",
                 request.id,
-                loggable(request.path),
+                logged_path(request.path),
                 type(exception).__name__,
             )
             response = TemplateResponse(request, "503.html", status=503)

@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -216,9 +216,9 @@ class ContentAdmin(admin.ModelAdmin):
             return None
         return publishing.with_draft(obj, render=request.method != "POST")
 
-    def has_add_permission(self, request):
-        # A new object is live at once: only a publisher may add one.
-        return super().has_add_permission(request) and request.user.has_perm(publishing.PUBLISH_PERMISSION)
+    def has_delete_permission(self, request, obj=None):
+        # Patients lose what is deleted at once: the same rule as publishing.
+        return super().has_delete_permission(request, obj) and publishing.may_change_live(request.user)
 
     def has_publish_permission(self, request):
         return request.user.has_perm(publishing.PUBLISH_PERMISSION)
@@ -230,7 +230,8 @@ class ContentAdmin(admin.ModelAdmin):
         publish_at = form.cleaned_data.get("publish_at")
         outcome = request._publishing_outcome = []
         if not change:
-            publishing.create(obj, request.user, note)
+            # A draft of an addition unless its maker may publish it now.
+            request._new_draft = publishing.add(obj, request.user, note)
             return
         draft = publishing.draft_of(obj)
         edited = (
@@ -275,6 +276,18 @@ class ContentAdmin(admin.ModelAdmin):
             self.message_user(request, text, level)
         return HttpResponseRedirect(request.path)
 
+    def response_add(self, request, obj, post_url_continue=None):
+        draft = getattr(request, "_new_draft", None)
+        if draft is None:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(
+            request,
+            f"Saved as a draft of a new {self.content_type.label}. Patients see it only once someone allowed to "
+            "publish it does, from “Drafts waiting” on the admin home page.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:guide_draft_change", args=[draft.pk]))
+
     def delete_model(self, request, obj):
         publishing.delete([obj], request.user)
 
@@ -317,6 +330,8 @@ class ContentAdmin(admin.ModelAdmin):
         ]
 
     def preview_view(self, request, object_id):
+        if not str(object_id).isdigit():
+            raise Http404("No such content")
         obj = get_object_or_404(self.model, pk=object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
@@ -406,8 +421,12 @@ class PageAdmin(ContentAdmin):
 
     @admin.action(description="Record clinical approval of the selected pages", permissions=["approve"])
     def approve_pages(self, request, queryset):
-        publishing.approve(queryset, request.user)
-        self.message_user(request, f"Recorded your approval of {queryset.count()} page(s).", messages.SUCCESS)
+        refused = publishing.approve(queryset, request.user)
+        approved = queryset.count() - len(refused)
+        if approved:
+            self.message_user(request, f"Recorded your approval of {approved} page(s).", messages.SUCCESS)
+        for refusal in refused:
+            self.message_user(request, f"Not approved: {refusal} Another clinician must approve it.", messages.WARNING)
 
     def has_approve_permission(self, request):
         return request.user.has_perm(publishing.APPROVE_PERMISSION)
@@ -542,8 +561,12 @@ class RevisionAdmin(admin.ModelAdmin):
         if revision is not None:
             content_type = content_types.BY_NAME[revision.model]
             extra = {
+                # A deleted object's revision is restored as a draft of a new one.
                 "can_restore": request.user.has_perm(f"guide.change_{revision.model}")
-                and content_type.model.objects.filter(pk=revision.object_id).exists(),
+                and (
+                    request.user.has_perm(f"guide.add_{revision.model}")
+                    or content_type.model.objects.filter(pk=revision.object_id).exists()
+                ),
                 "restore_url": reverse("admin:guide_revision_restore", args=[revision.pk]),
                 "content_url": reverse(f"admin:guide_{revision.model}_change", args=[revision.object_id]),
             }
@@ -563,12 +586,19 @@ class RevisionAdmin(admin.ModelAdmin):
         revision = get_object_or_404(Revision, pk=object_id)
         if request.method != "POST" or not request.user.has_perm(f"guide.change_{revision.model}"):
             raise PermissionDenied
-        publishing.restore(revision, request.user)
+        model = content_types.BY_NAME[revision.model].model
+        if not model.objects.filter(pk=revision.object_id).exists() and not request.user.has_perm(
+            f"guide.add_{revision.model}"
+        ):
+            raise PermissionDenied  # restoring deleted content adds it again
+        draft = publishing.restore(revision, request.user)
         self.message_user(
             request,
             "Restored as a draft. Patients see it only once it is published; an old approval is never restored.",
             messages.SUCCESS,
         )
+        if draft.object_id is None:  # it had been deleted: a draft of a new one
+            return HttpResponseRedirect(reverse("admin:guide_draft_change", args=[draft.pk]))
         return HttpResponseRedirect(reverse(f"admin:guide_{revision.model}_change", args=[revision.object_id]))
 
 
@@ -581,6 +611,19 @@ class SynonymAdmin(admin.ModelAdmin):
     search_fields = ["phrase", "url"]
     fields = ["phrase", "url"]
 
+    # Which page a patient's words lead to is a change they see at once.
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and publishing.may_change_live(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and publishing.may_change_live(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and publishing.may_change_live(request.user)
+
     @admin.display(boolean=True, description="In content/synonyms.yml")
     def from_file(self, obj):
         return obj.url == obj.synced_url
+
+
+from radiology_guide.guide import admin_drafts  # noqa: E402, F401 - registers the drafts' admin

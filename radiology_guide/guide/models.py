@@ -432,7 +432,9 @@ class Draft(models.Model):
     """
 
     model = models.CharField(max_length=40)  # a content type's name: "page", "faq", ...
-    object_id = models.PositiveBigIntegerField()
+    # None: a new object, added in admin (or restored after it was deleted),
+    # that patients see only once it is published.
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
     fields = models.JSONField()
     note = models.CharField("what changed", max_length=200, blank=True)
     saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -446,6 +448,8 @@ class Draft(models.Model):
         constraints = [models.UniqueConstraint(fields=["model", "object_id"], name="one_draft_per_object")]
 
     def __str__(self):
+        if self.object_id is None:
+            return f"Draft of a new {self.model}"
         return f"Draft of {self.model} {self.object_id}"
 
 
@@ -464,6 +468,7 @@ class Revision(models.Model):
         SYNCED = "synced", "Loaded from the content files"
         EXPORTED = "exported", "Written to the content files"
         RESTORED = "restored", "Restored as a draft"
+        DELETED = "deleted", "Deleted"
 
     model = models.CharField(max_length=40)  # a content type's name: "page", "faq", ...
     object_id = models.PositiveBigIntegerField()

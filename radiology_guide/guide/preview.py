@@ -3,7 +3,8 @@ template and CSS, with the draft in place of the live content.
 
 Two ways in: a button on the admin change form (staff, /admin/...), and a
 signed link that works for 7 days without an account (/preview/<token>/),
-for a clinician asked to read a draft. Neither is ever cached or indexed:
+for a clinician asked to read a draft. The link names the draft it was made
+for: a newer draft, or publishing, ends it (it then says it has expired). Neither is ever cached or indexed:
 both prefixes are private areas (core/paths.py), and every preview response
 says ``no-store`` and ``noindex``.
 """
@@ -22,8 +23,17 @@ SALT = "radiology_guide.guide.preview"
 LINK_LIFETIME = datetime.timedelta(days=7)
 
 
+def _version(obj):
+    """What a link shows: the draft (its id, and when it was saved), or the
+    published version when there is none. A newer draft or a publish changes it."""
+    draft = publishing.draft_of(obj)
+    if draft is not None:
+        return [draft.pk, draft.saved_at.isoformat()]
+    return [None, obj.updated_at.isoformat()]
+
+
 def token_for(obj) -> str:
-    return signing.dumps({"m": content_types.of(obj).name, "id": obj.pk}, salt=SALT)
+    return signing.dumps({"m": content_types.of(obj).name, "id": obj.pk, "v": _version(obj)}, salt=SALT)
 
 
 def signed_link(request, obj) -> str:
@@ -31,13 +41,17 @@ def signed_link(request, obj) -> str:
 
 
 def from_token(token):
-    """The object a signed link names, or None (expired, forged, deleted)."""
+    """The object a signed link names, or None (expired, forged, deleted, or
+    no longer showing the version it was made for)."""
     try:
         data = signing.loads(token, salt=SALT, max_age=LINK_LIFETIME)
         content_type = content_types.BY_NAME[data["m"]]
     except (signing.BadSignature, KeyError, TypeError):
         return None
-    return content_type.model.objects.filter(pk=data["id"]).first()
+    obj = content_type.model.objects.filter(pk=data["id"]).first()
+    if obj is None or data.get("v") != _version(obj):
+        return None
+    return obj
 
 
 def _never_kept(response):

@@ -14,20 +14,34 @@ many objects it touched:
   retired on the next request.
 
 Editors' saves are drafts (``save_draft``): patients keep seeing the live row
-until someone with the ``publish_content`` permission publishes it. With
-``PUBLISH_REQUIRES_APPROVAL`` on, publishing also records clinical approval,
-so only a clinician with ``approve_page`` may publish, and never their own
-last edit.
+until someone with the ``publish_content`` permission publishes it. A new
+object is a draft too (``add``), unless its maker could publish it at once.
+With ``PUBLISH_REQUIRES_APPROVAL`` on, publishing also records clinical
+approval, so only a clinician with ``approve_page`` may publish, and never a
+change of their own. Changes that reach patients without a draft (deleting,
+a picture in the library, the clinic's details, synonyms) need the same
+permissions (guide/approval.py has every rule), and pages that show them
+record who approved what (``cover``).
 """
 
 import json
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from radiology_guide.core.cache import bump_content_version
 from radiology_guide.guide import content_types, prerender
+from radiology_guide.guide.approval import (  # noqa: F401 - admin and tests name them here
+    APPROVE_PERMISSION,
+    PUBLISH_PERMISSION,
+    NotAllowed,
+    check_can_approve,
+    check_can_change_live,
+    check_can_publish,
+    may_change_live,
+)
 from radiology_guide.guide.models import (
     APPROVED,
     LINK_FIELDS,
@@ -37,14 +51,6 @@ from radiology_guide.guide.models import (
     SearchEntry,
     glossary_linker,
 )
-
-PUBLISH_PERMISSION = "guide.publish_content"
-APPROVE_PERMISSION = "guide.approve_page"
-
-
-class NotAllowed(Exception):
-    """Publishing refused; the message says why, in words for an editor."""
-
 
 # ---------------------------------------------------------------------------
 # Follow-up work, once per operation
@@ -189,7 +195,17 @@ def record(objs, action, user=None, note=""):
 
 
 def draft_of(obj):
+    if obj.pk is None:
+        return None
     return Draft.objects.filter(model=content_types.of(obj).name, object_id=obj.pk).first()
+
+
+def draft_object(draft: Draft):
+    """What ``draft`` would publish, unsaved: its object with the draft's
+    fields, or a new object (a draft of an addition); None if it was deleted."""
+    model = content_types.BY_NAME[draft.model].model
+    obj = model() if draft.object_id is None else model.objects.filter(pk=draft.object_id).first()
+    return apply_fields(obj, draft.fields) if obj is not None else None
 
 
 def apply_fields(obj, fields):
@@ -221,8 +237,12 @@ def differs_from_live(obj) -> bool:
 
 @transaction.atomic
 def save_draft(obj, user, note="", publish_at=None, action=Revision.Action.DRAFT) -> Draft:
-    """Keep ``obj``'s edited fields as its draft; the live row is untouched."""
+    """Keep ``obj``'s edited fields as its draft; the live row is untouched.
+    A new object (no pk) gets a draft of its own, with no revision until it
+    is published (a revision names a stored object)."""
     fields = as_json(obj.file_fields())
+    if obj.pk is None:
+        return Draft.objects.create(model=content_types.of(obj).name, fields=fields, note=note[:200], saved_by=user)
     draft, _ = Draft.objects.update_or_create(
         model=content_types.of(obj).name,
         object_id=obj.pk,
@@ -242,8 +262,10 @@ def save_draft(obj, user, note="", publish_at=None, action=Revision.Action.DRAFT
 
 
 def restore(old: Revision, user) -> Draft:
-    """Put an old revision's words back as a new draft (never its approval)."""
-    obj = content_types.BY_NAME[old.model].model.objects.get(pk=old.object_id)
+    """Put an old revision's words back as a new draft (never its approval);
+    of a deleted object, as a draft of a new one."""
+    model = content_types.BY_NAME[old.model].model
+    obj = model.objects.filter(pk=old.object_id).first() or model()
     apply_fields(obj, old.fields)
     when = timezone.localtime(old.saved_at)
     return save_draft(obj, user, f"Restored the version of {when:%d %b %Y %H:%M}", action=Revision.Action.RESTORED)
@@ -253,16 +275,30 @@ def restore(old: Revision, user) -> Draft:
 # Publishing
 
 
-def check_can_publish(user, draft=None):
-    """Raise NotAllowed unless ``user`` may publish ``draft`` (or an edit of
-    their own, when ``draft`` is None)."""
-    if user is None or not user.has_perm(PUBLISH_PERMISSION):
-        raise NotAllowed("You do not have permission to publish.")
-    if settings.PUBLISH_REQUIRES_APPROVAL:
-        if not user.has_perm(APPROVE_PERMISSION):
-            raise NotAllowed("Publishing records clinical approval: only a clinician who approves content can publish.")
-        if draft is None or draft.saved_by_id == user.pk:
-            raise NotAllowed("The last edit is yours: another clinician must approve it before it is published.")
+def cover(pages, user, note):
+    """Record on each of ``pages`` a change patients now see on it that was
+    made outside its own form (an FAQ, a picture, a deletion). With approval
+    required, the change is ``user``'s approval: an approved page is approved
+    again by them, and its history says what the approval covered. Without,
+    an approved page returns to awaiting review, as an edit of it would."""
+    approving = settings.PUBLISH_REQUIRES_APPROVAL
+    pages = list(pages)
+    for page in pages:
+        page._live = page  # its links (title, address) are unchanged
+        if not page.is_approved:
+            continue
+        if approving:
+            page.approve(user)
+        else:
+            page.return_to_draft()
+            page._loaded_text = None
+            page.save()
+    record(pages, Revision.Action.APPROVED if approving else Revision.Action.PUBLISHED, user, note)
+    return pages
+
+
+def _described(obj):
+    return f"{content_types.of(obj).label} '{content_types.of(obj).key(obj)}'"
 
 
 @transaction.atomic
@@ -270,60 +306,142 @@ def publish(obj, user, note="", draft=None):
     """Make ``obj`` as it is now (its draft, or an edit) what patients see.
     The caller has checked ``check_can_publish``."""
     approving = settings.PUBLISH_REQUIRES_APPROVAL
-    obj._live = type(obj).objects.filter(pk=obj.pk).first()  # what other pages' links say now
-    parent_was_approved = False
+    obj._live = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None  # what other pages' links say now
+    parents = []
     if not isinstance(obj, Page):
-        parent_was_approved = Page.objects.filter(slug=obj.PARENT_SLUG, review_status=APPROVED).exists()
+        parents = list(Page.objects.filter(slug=obj.PARENT_SLUG, review_status=APPROVED))
     obj.save()
     if approving and isinstance(obj, Page):
         obj.approve(user)
-    elif approving and parent_was_approved:
-        # The clinician approved this change to a list they had approved.
-        Page.objects.get(slug=obj.PARENT_SLUG).approve(user)
+    # The clinician approved this change to a list they had approved (or,
+    # without approval, the list returns to awaiting review).
+    covered = cover(parents, user, f"{'Added' if obj._live is None else 'Changed'} {_described(obj)}")
     Draft.objects.filter(model=content_types.of(obj).name, object_id=obj.pk).delete()
     action = Revision.Action.APPROVED if approving else Revision.Action.PUBLISHED
     record([obj], action, user, note or (draft.note if draft else ""))
-    after_change(saved=[obj])
+    after_change(saved=[obj, *covered])
     return obj
 
 
+@transaction.atomic
 def publish_draft(draft: Draft, user):
     """Publish a stored draft as ``user`` (checked here)."""
     check_can_publish(user, draft)
-    obj = content_types.BY_NAME[draft.model].model.objects.get(pk=draft.object_id)
-    apply_fields(obj, draft.fields)
-    return publish(obj, user, draft=draft)
+    obj = draft_object(draft)
+    if obj is None:
+        raise NotAllowed("What this draft changes has been deleted.")
+    if obj.pk is None:
+        try:
+            obj.validate_unique()  # added since: another with the same address
+        except ValidationError as error:
+            raise NotAllowed(" ".join(error.messages)) from None
+    published = publish(obj, user, draft=draft)
+    draft.delete()
+    return published
 
 
 @transaction.atomic
 def create(obj, user, note=""):
-    """A new object from admin: live at once, so admin lets only publishers add."""
+    """A new object, live at once. Only for code that may (tests, commands):
+    admin calls ``add``."""
     obj.save()
     record([obj], Revision.Action.PUBLISHED, user, note or "Added")
     after_change(saved=[obj])
     return obj
 
 
+def add(obj, user, note=""):
+    """A new object from admin: live at once only if ``user`` could publish
+    it now (allowed to publish, and approval not required, since approving
+    one's own addition is never allowed); otherwise a draft of an addition,
+    published like any draft. Returns the draft, or None if published."""
+    if not settings.PUBLISH_REQUIRES_APPROVAL and user.has_perm(PUBLISH_PERMISSION):
+        publish(obj, user, note or "Added")
+        return None
+    return save_draft(obj, user, note or "Added")
+
+
 @transaction.atomic
 def approve(pages, user):
-    """Record a clinician's approval of live pages (an admin action)."""
-    pages = list(pages)
+    """Record a clinician's approval of live pages (an admin action), except
+    pages with changes of their own since the last approval. Returns the
+    refusals (their messages)."""
+    approved, refused = [], []
     for page in pages:
+        try:
+            check_can_approve(user, page)
+        except NotAllowed as refusal:
+            refused.append(str(refusal))
+            continue
         page.approve(user)
-    record(pages, Revision.Action.APPROVED, user, "Clinical approval recorded")
-    after_change(saved=pages)
+        approved.append(page)
+    record(approved, Revision.Action.APPROVED, user, "Clinical approval recorded")
+    after_change(saved=approved)
+    return refused
 
 
 @transaction.atomic
 def delete(objs, user=None):
     """Delete objects, their drafts and their search entries, then render
-    what linked to them once (100 glossary terms: one re-render, not 100)."""
+    what linked to them once (100 glossary terms: one re-render, not 100).
+    With a ``user`` (admin), only someone who may change live content; their
+    deletion is recorded (and restorable), and covered on the list pages that
+    showed the objects."""
     objs = list(objs)
+    if user is not None:
+        check_can_change_live(user)
+        record(objs, Revision.Action.DELETED, user, "Deleted")
+    parents = {}
     for content_type in {content_types.of(obj) for obj in objs}:
         mine = [obj for obj in objs if isinstance(obj, content_type.model)]
         Draft.objects.filter(model=content_type.name, object_id__in=[obj.pk for obj in mine]).delete()
         content_type.model.objects.filter(pk__in=[obj.pk for obj in mine]).delete()
-    after_change(deleted=objs)
+        for obj in mine:
+            if not isinstance(obj, Page):
+                parents.setdefault(obj.PARENT_SLUG, []).append(_described(obj))
+    covered = []
+    if user is not None:
+        for page in Page.objects.filter(slug__in=parents):
+            covered += cover([page], user, f"Deleted {', '.join(parents[page.slug])}"[:200])
+    after_change(saved=covered, deleted=objs)
+
+
+# ---------------------------------------------------------------------------
+# Pictures from the image library (images/admin.py calls these)
+
+
+def pages_showing_picture(slug):
+    """The live pages that show picture ``slug``: in a page's own body, or in
+    an FAQ, row or term on it."""
+    ref = f"(image:{slug})"
+    pages = set(Page.objects.filter(body__contains=ref))
+    for content_type in content_types.CONTENT_TYPES:
+        for name in getattr(content_type.model, "MARKDOWN_FIELDS", ()):
+            if content_type.model.objects.filter(**{f"{name}__contains": ref}).exists():
+                pages |= set(Page.objects.filter(slug=content_type.model.PARENT_SLUG))
+    return sorted(pages, key=lambda page: page.title)
+
+
+def picture_in_use(slug) -> bool:
+    """Whether patients see picture ``slug`` now, or will when a draft is
+    published (a scheduled one included)."""
+    ref = f"(image:{slug})"
+    return bool(pages_showing_picture(slug)) or any(
+        ref in json.dumps(fields) for fields in Draft.objects.values_list("fields", flat=True)
+    )
+
+
+@transaction.atomic
+def pictures_changed(slugs, user, what="changed"):
+    """After pictures changed in the library: record the change on the pages
+    that show them, render again the HTML that holds picture markup (once),
+    and retire cached pages."""
+    covered = []
+    for slug in slugs if user else ():
+        covered += cover(pages_showing_picture(slug), user, f"Picture '{slug}' {what}"[:200])
+    rerender_all()
+    after_change(saved=covered)
+    retire_cached_pages()
 
 
 # ---------------------------------------------------------------------------
@@ -366,7 +484,7 @@ def waiting(today=None):
     today = today or timezone.localdate()
     drafts = []
     for draft in Draft.objects.select_related("saved_by").order_by("saved_at"):
-        obj = content_types.BY_NAME[draft.model].model.objects.filter(pk=draft.object_id).first()
+        obj = draft_object(draft)
         if obj is not None:
             drafts.append((obj, draft))
     soon = today + timezone.timedelta(days=REVIEW_WARNING_DAYS)

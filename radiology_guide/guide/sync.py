@@ -13,13 +13,18 @@ synced or exported (``synced_hash``). On a sync, for each object:
   overwritten or deleted by a sync.
 
 Files are reviewed in git, so what they say is loaded as published content,
-with a revision for each object created or updated. The follow-up work
+with a revision for each object created or updated. With
+``PUBLISH_REQUIRES_APPROVAL``, a file that changes what a clinician approved
+(an approved page, or an FAQ, row or term on one) without recording a new
+approval of that page is a conflict too: its words would otherwise appear
+under the old approval. The follow-up work
 (rendering, search, cached pages) is done once at the end (guide/publishing.py).
 """
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from radiology_guide.guide import content_files, prerender, publishing, synonyms
@@ -73,8 +78,9 @@ def sync_content(root: Path, force=False, rerender=False) -> SyncReport:
         # page's file records).
         sync_images(content.images, report, force)
         loaded = []
+        pages = {record.key: record.fields for record in content.of("page")}
         for content_type in CONTENT_TYPES:
-            loaded += _sync_model(content_type, content.of(content_type.record), report, force)
+            loaded += _sync_model(content_type, content.of(content_type.record), report, force, pages)
         publishing.record(loaded, Revision.Action.SYNCED, note="Loaded from the content files")
         # Glossary links on pages that did not change themselves, and any
         # change in how this version of the code renders Markdown. When
@@ -93,7 +99,24 @@ def sync_content(root: Path, force=False, rerender=False) -> SyncReport:
     return report
 
 
-def _sync_model(content_type, records, report, force):
+def _unapproved_change(obj, fields, pages):
+    """Whether loading ``fields`` over ``obj`` (or ``obj`` itself, new or
+    deleted) would change an approved page without the page's file recording
+    a new approval. ``pages``: each page's fields in the files, by slug."""
+    if not settings.PUBLISH_REQUIRES_APPROVAL:
+        return False
+    slug = obj.slug if isinstance(obj, Page) else obj.PARENT_SLUG
+    page = obj if isinstance(obj, Page) and obj.pk else Page.objects.filter(slug=slug).first()
+    in_file = fields if isinstance(obj, Page) else pages.get(slug)
+    if page is None or not page.is_approved or in_file is None:
+        return False
+    return all(str(in_file.get(name)) == str(getattr(page, name)) for name in ("approved_by_name", "approved_on"))
+
+
+UNAPPROVED = "changes what a clinician approved without a new approval (publish the change in admin instead)"
+
+
+def _sync_model(content_type, records, report, force, pages):
     """Sync one kind of content; returns the objects created or updated."""
     model, label_of = content_type.model, content_type.label
     existing = {content_type.key(obj): obj for obj in model.objects.all()}
@@ -106,6 +129,9 @@ def _sync_model(content_type, records, report, force):
         obj = existing.pop(record.key, None)
         if obj is None:
             obj = model(**record.fields, synced_hash=file_hash)
+            if not force and _unapproved_change(obj, record.fields, pages):
+                report.conflicts.append(f"{label}: {UNAPPROVED}")
+                continue
             _save(obj, linker)
             report.created.append(label)
             loaded.append(obj)
@@ -117,6 +143,8 @@ def _sync_model(content_type, records, report, force):
             report.unchanged += 1
         elif obj.pk in drafted and not force:
             report.conflicts.append(f"{label}: has an unpublished draft in admin, and the file differs")
+        elif not force and _unapproved_change(obj, record.fields, pages):
+            report.conflicts.append(f"{label}: {UNAPPROVED}")
         elif current == obj.synced_hash or force:
             for name, value in record.fields.items():
                 setattr(obj, name, value)
@@ -129,7 +157,9 @@ def _sync_model(content_type, records, report, force):
     gone = []
     for key, obj in existing.items():
         label = f"{label_of} '{key}'"
-        if (obj.current_hash() == obj.synced_hash and obj.pk not in drafted) or force:
+        if not force and _unapproved_change(obj, None, pages):
+            report.conflicts.append(f"{label}: deleted in the files, but {UNAPPROVED}")
+        elif (obj.current_hash() == obj.synced_hash and obj.pk not in drafted) or force:
             gone.append(obj)
             report.deleted.append(label)
         else:

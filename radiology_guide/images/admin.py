@@ -1,8 +1,11 @@
 """The image library in Django admin: upload, alt text, caption, credit, licence.
 
-After a change, pages that show the picture are rendered again (their HTML
-holds its markup) and every cached page is retired. Those two calls into
-the guide app are the image library's only hooks into it.
+A picture that patients see (on a live page, or in a draft waiting to be
+published) changes what they read: changing or deleting it needs what
+publishing needs (guide/approval.py), and the pages that show it record the
+change. After a change, pages that show the picture are rendered again (their
+HTML holds its markup) and every cached page is retired. Those calls into
+guide/publishing.py are the image library's only hooks into the guide app.
 """
 
 from django import forms
@@ -41,18 +44,22 @@ class ImageForm(forms.ModelForm):
         return data
 
 
-def pages_using(image):
-    from radiology_guide.guide.models import Page
-
-    return Page.objects.filter(body__contains=f"(image:{image.slug})").order_by("title")
-
-
-def refresh_pages():
-    """Render again the HTML that holds picture markup, and retire cached pages."""
+def _publishing():
+    # Imported when needed: the image library sits below the guide app.
     from radiology_guide.guide import publishing
 
-    publishing.rerender_all()
-    publishing.retire_cached_pages()
+    return publishing
+
+
+def pages_using(image):
+    return _publishing().pages_showing_picture(image.slug)
+
+
+def may_change(request, image):
+    """Anyone who may change pictures may change one nobody sees; one that
+    patients see needs the permissions that publishing needs."""
+    publishing = _publishing()
+    return not publishing.picture_in_use(image.slug) or publishing.may_change_live(request.user)
 
 
 @admin.register(Image)
@@ -72,17 +79,30 @@ class ImageAdmin(admin.ModelAdmin):
         # A page names the picture by its slug: it cannot change once made.
         return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or may_change(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or may_change(request, obj))
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data.get("upload")
         if data:
             obj.set_image(data)
         super().save_model(request, obj, form, change)
         if change:
-            refresh_pages()
+            _publishing().pictures_changed([obj.slug], request.user, "replaced" if data else "changed")
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        refresh_pages()
+        _publishing().pictures_changed([obj.slug], request.user, "deleted")
+
+    def delete_queryset(self, request, queryset):
+        # Each through Image.delete, as a single deletion is: it removes the files.
+        images = list(queryset)
+        for image in images:
+            image.delete()
+        _publishing().pictures_changed([image.slug for image in images], request.user, "deleted")
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from radiology_guide.images import processing
-from radiology_guide.images.models import META_FIELDS, Image, record_hash
+from radiology_guide.images.models import META_FIELDS, SLUG, Image, record_hash
 
 FOLDER = "images"
 
@@ -67,7 +67,7 @@ def _line(text, key):
 
 def _read(path: Path) -> ImageRecord:
     slug = path.stem
-    if slugify(slug) != slug:
+    if slugify(slug) != slug or not SLUG.regex.search(slug):  # "_" passes slugify, but is never served
         raise ImageFileError(path, 1, "the file name must be lowercase words joined by hyphens")
     text = path.read_text(encoding="utf-8")
     try:

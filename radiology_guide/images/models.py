@@ -13,6 +13,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -23,8 +24,21 @@ from radiology_guide.images import processing
 META_FIELDS = ("alt", "caption", "credit", "licence", "decorative")
 
 
+# What images.views serves (its NAME): a slug with capitals or "_" made files
+# that were never served.
+SLUG = RegexValidator(
+    r"\A[a-z0-9][a-z0-9-]*\Z",
+    "Use only lower-case letters, digits and hyphens, starting with a letter or digit.",
+)
+
+
 class Image(models.Model):
-    slug = models.SlugField(max_length=80, unique=True, help_text="Used in Markdown as ![alt text](image:this-slug).")
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[SLUG],
+        help_text="Used in Markdown as ![alt text](image:this-slug). Lower-case letters, digits and hyphens.",
+    )
     file = models.FileField(max_length=200, editable=False)
     format = models.CharField(max_length=4, editable=False)  # jpg, png or webp
     width = models.PositiveIntegerField(editable=False)

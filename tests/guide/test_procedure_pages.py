@@ -133,7 +133,8 @@ def test_an_editor_fills_in_the_visiting_details_in_admin(client, django_user_mo
     from django.contrib.auth.models import Permission
 
     user = django_user_model.objects.create_user("desk", "desk@example.com", "a-long-test-password", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="change_clinicdetails"))
+    # What patients read changes: the clinic's details need what publishing needs (issue 19).
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["change_clinicdetails", "publish_content"]))
     client.force_login(user)
     clinic = ClinicDetails.load()
     form = {

@@ -16,11 +16,15 @@ def waiting_panel(context):
     waiting = publishing.waiting()
     return {
         "show": True,
-        "drafts": [
-            (obj, draft, reverse(f"admin:guide_{draft.model}_change", args=[obj.pk]))
-            for obj, draft in waiting["drafts"]
-        ],
+        "drafts": [(obj, draft, _draft_url(obj, draft)) for obj, draft in waiting["drafts"]],
         "due_soon": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in waiting["due_soon"]],
         "overdue": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in waiting["overdue"]],
         "days": publishing.REVIEW_WARNING_DAYS,
     }
+
+
+def _draft_url(obj, draft):
+    # A new object's draft has no change form yet: it is read in Drafts waiting.
+    if obj.pk is None:
+        return reverse("admin:guide_draft_change", args=[draft.pk])
+    return reverse(f"admin:guide_{draft.model}_change", args=[obj.pk])

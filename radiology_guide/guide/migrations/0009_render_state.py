@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('guide', '0007_drafts_and_revision_notes'),
+        ('guide', '0008_drafts_of_new_content_and_deletions'),
     ]
 
     operations = [
