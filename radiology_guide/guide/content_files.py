@@ -484,7 +484,8 @@ def _glossary(path):
         aliases, definition = _id_comment(path, number, lines, "also")
         if not definition:
             raise ContentError(path, number, f"the term '{term}' has no definition")
-        for offset, message in safety_rules.sedation_contradictions("\n".join(lines)):
+        # The term is the definition's subject: "Sedation" and "you are still awake".
+        for offset, message in safety_rules.sedation_contradictions("\n".join(f"{term}: {x}" for x in lines)):
             raise ContentError(path, number + offset, message)
         fields = {"term": term, "slug": slugify(term), "aliases": aliases or "", "definition": definition}
         records.append(Record("term", fields["slug"], fields, path, number))

@@ -305,7 +305,8 @@ class ChildContent(SyncedContent):
     def clean(self):
         errors = {
             name: [message for _, message in image_problems(getattr(self, name))]
-            + [message for _, message in sedation_contradictions(getattr(self, name))]
+            # A glossary term is its definition's subject: "Sedation" and "you are still awake".
+            + [message for _, message in sedation_contradictions(f"{getattr(self, 'term', '')} {getattr(self, name)}")]
             for name in self.MARKDOWN_FIELDS
         }
         errors["aliases"] = self.alias_problems()
