@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from django.utils.text import slugify
 
-from radiology_guide.guide import safety
+from radiology_guide.guide import safety, safety_rules
 from radiology_guide.guide.markdown import image_problems
 
 COMMON_FIELDS = {"title", "summary", "review_status", "sources", "approved_by", "approved_on", "reviewer_role"}
@@ -23,7 +23,7 @@ REQUIRED_FIELDS = {"title", "summary", "review_status", "sources"}
 # Review dates are set by a clinician's approval in admin, never typed by hand.
 REVIEW_RECORD_FIELDS = {"approved_by", "approved_on", "reviewer_role"}
 HAND_TYPED_DATES = ("last_reviewed", "next_review_due")
-SECTION_FIELDS = COMMON_FIELDS | {"slug", "order", "related"}
+SECTION_FIELDS = COMMON_FIELDS | {"slug", "order", "related", "glossary_senses", "glossary_skip"}
 STRUCTURED_FIELDS = ("dose", "dose_source", "sedation_aftercare", "preparation", "warning_signs", "risks")
 PROCEDURE_FIELDS = SECTION_FIELDS | {
     "kind", "duration", "ionising_radiation", "dose_band", "sedation", "usual_stay", *STRUCTURED_FIELDS,
@@ -42,6 +42,7 @@ PAGE_DEFAULTS = {
     "related": [], "duration": "", "ionising_radiation": None, "dose_band": "", "sedation": "", "usual_stay": "",
     "last_reviewed": None, "next_review_due": None, "reviewer_role": "",
     "dose": "", "dose_source": {}, "sedation_aftercare": False, "preparation": {}, "warning_signs": {}, "risks": [],
+    "glossary_senses": {}, "glossary_skip": [],
 }  # fmt: skip
 
 
@@ -112,9 +113,27 @@ def read_content(root: Path) -> ContentSet:
     content.images, image_errors = read_images(root)
     errors += [ContentError(error.path, error.line, error.message) for error in image_errors]
     errors += _check_unique(content) + _check_related(content, root) + _check_images(content, root)
+    errors += _check_glossary(content)
     if errors:
         raise ContentErrors(errors)
     return content
+
+
+def _check_glossary(content):
+    """The glossary's aliases, and each page's choice of senses (guide/safety_rules.py)."""
+    terms = content.of("term")
+    aliases = [(t.key, t.fields["term"], [a.strip() for a in t.fields["aliases"].split(",") if a.strip()])
+               for t in terms]  # fmt: skip
+    line = {t.key: t.line for t in terms}
+    errors = [ContentError(terms[0].path, line[slug], message)
+              for slug, message in safety_rules.glossary_alias_problems(aliases)]  # fmt: skip
+    words = {word.lower(): slug for slug, term, more in aliases for word in [term, *more]}
+    for record in content.of("page"):
+        senses, skip = record.fields.get("glossary_senses"), record.fields.get("glossary_skip")
+        if terms and (senses or skip):
+            for _, message in safety_rules.glossary_choice_problems(senses, skip, words):
+                errors.append(ContentError(record.path, record.line, message))
+    return errors
 
 
 def _check_unique(content):
@@ -296,6 +315,8 @@ def _page(path, allowed, kind):
         raise ContentError(path, lines("slug"), "slug must be lowercase words joined by hyphens")
     fields["slug"] = slug
     fields["body"] = body.strip()
+    for number, message in safety_rules.sedation_contradictions(body):
+        raise ContentError(path, body_line + number - 1, message)
     if kind == "page":
         fields["kind"] = "page"
         return Record("page", slug, fields, path)
@@ -306,6 +327,8 @@ def _page(path, allowed, kind):
     if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
         raise ContentError(path, lines("related"), "related must be a list of slugs")
     fields["related"] = related
+    fields["glossary_senses"] = meta.get("glossary_senses") or {}
+    fields["glossary_skip"] = meta.get("glossary_skip") or []
     if kind == "section":
         return Record("page", slug, fields, path)
     if meta.get("kind") not in ("scan", "procedure"):
@@ -443,6 +466,8 @@ def _faqs(path):
             raise ContentError(path, number + 1, "an id must be lowercase words joined by hyphens")
         if not answer:
             raise ContentError(path, number, f"the question '{question}' has no answer")
+        for offset, message in safety_rules.sedation_contradictions("\n".join(lines)):
+            raise ContentError(path, number + offset, message)
         order += 1
         fields = {"group": group, "question": question, "anchor": anchor, "answer": answer, "order": order}
         records.append(Record("faq", anchor, fields, path, number))
@@ -458,6 +483,9 @@ def _glossary(path):
         aliases, definition = _id_comment(path, number, lines, "also")
         if not definition:
             raise ContentError(path, number, f"the term '{term}' has no definition")
+        # The term is the definition's subject: "Sedation" and "you are still awake".
+        for offset, message in safety_rules.sedation_contradictions("\n".join(f"{term}: {x}" for x in lines)):
+            raise ContentError(path, number + offset, message)
         fields = {"term": term, "slug": slugify(term), "aliases": aliases or "", "definition": definition}
         records.append(Record("term", fields["slug"], fields, path, number))
     return records
@@ -486,11 +514,12 @@ def _front_matter(fields, extra_keys=()):
 def page_text(fields):
     kind = fields["kind"]
     if kind == "section":
-        keys = ("slug", "order", "related")
+        keys = ("slug", "order", "related", "glossary_senses", "glossary_skip")
     elif kind in ("scan", "procedure"):
         keys = (
             "slug", "kind", "order", "duration", "ionising_radiation", "dose_band", "dose", "dose_source",
-            "sedation", "sedation_aftercare", "usual_stay", "related", "preparation", "warning_signs", "risks",
+            "sedation", "sedation_aftercare", "usual_stay", "related", "glossary_senses", "glossary_skip",
+            "preparation", "warning_signs", "risks",
         )  # fmt: skip
     elif fields["slug"] == "compare":
         keys = ("caption",)

@@ -170,13 +170,20 @@ def _converter():
 
 
 def render_markdown(
-    text: str, glossary: "GlossaryLinker | None" = None, id_prefix: str = "", explain: bool = True
+    text: str,
+    glossary: "GlossaryLinker | None" = None,
+    id_prefix: str = "",
+    explain: bool = True,
+    senses: dict | None = None,
+    skip=(),
 ) -> Rendered:
     """Render Markdown to safe HTML with heading anchors and a table of contents.
 
     ``id_prefix`` keeps the ids it makes (table captions, glossary definitions)
     unique when several pieces share a page (the FAQs). ``explain`` off links
-    glossary terms to their entries instead of opening their definitions."""
+    glossary terms to their entries instead of opening their definitions.
+    ``senses`` ({word: entry slug}) and ``skip`` ([word]): a page's choice of
+    which entry a word means there, and words it does not link."""
     md = _converter()
     html = md.convert(text or "")
     toc = [
@@ -193,7 +200,7 @@ def render_markdown(
     html = _caption_tables(html, id_prefix)
     html = add_dose_charts(html)
     if glossary:
-        html = glossary.link(html, id_prefix=id_prefix, explain=explain)
+        html = glossary.link(html, id_prefix=id_prefix, explain=explain, senses=senses, skip=skip)
     return Rendered(html=html, toc=toc)
 
 
@@ -282,12 +289,18 @@ class GlossaryLinker:
             else None
         )
 
-    def link(self, html: str, skip_slug: str | None = None, id_prefix: str = "", explain: bool = True) -> str:
+    def link(
+        self, html: str, skip_slug: str | None = None, id_prefix: str = "", explain: bool = True, senses=None, skip=()
+    ) -> str:
         if not self.pattern:
             return html
         linked = set()
         if skip_slug:
             linked.add(skip_slug)
+        # A page's choices are by word, and hold for every form of that word's
+        # entry: "catheter: urinary-catheter" also covers "catheters".
+        chosen = {self.lookup[w.lower()]: s for w, s in (senses or {}).items() if w.lower() in self.lookup}
+        chosen |= {self.lookup[w.lower()]: None for w in skip or () if w.lower() in self.lookup}
         out = []
         blocked = 0  # inside <a> or a heading
         for part in self._TAG.split(html):
@@ -301,13 +314,15 @@ class GlossaryLinker:
             elif blocked or not part.strip():
                 out.append(part)
             else:
-                out.append(self.pattern.sub(lambda m: self._replace(m, linked, id_prefix, explain), part))
+                out.append(self.pattern.sub(lambda m: self._replace(m, linked, id_prefix, explain, chosen), part))
         return "".join(out)
 
-    def _replace(self, match, linked, id_prefix, explain):
+    def _replace(self, match, linked, id_prefix, explain, chosen=None):
         word = match.group(0)
         slug = self.lookup.get(word.lower())
-        if slug is None or slug in linked:
+        if chosen and slug in chosen:
+            slug = chosen[slug]
+        if slug is None or slug in linked or slug not in self.names:
             return word
         linked.add(slug)
         href = f"/glossary/#{escape(slug)}"

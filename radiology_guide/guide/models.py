@@ -18,6 +18,11 @@ from django.utils import timezone
 
 from radiology_guide.guide import safety
 from radiology_guide.guide.markdown import GlossaryLinker, image_problems, render_inline, render_markdown
+from radiology_guide.guide.safety_rules import (
+    glossary_alias_problems,
+    glossary_choice_problems,
+    sedation_contradictions,
+)
 
 REVIEW_CYCLE_YEARS = 3
 DRAFT = "awaiting clinical review"
@@ -94,6 +99,7 @@ class Page(SyncedContent):
         "last_reviewed", "next_review_due", "reviewer_role", "approved_by_name", "approved_on",
         "sources", "related", "duration", "ionising_radiation", "dose_band", "sedation", "usual_stay",
         "dose", "dose_source", "sedation_aftercare", "preparation", "warning_signs", "risks",
+        "glossary_senses", "glossary_skip",
     )  # fmt: skip
     #: The record of the approval itself; every other file field is what a clinician approves.
     APPROVAL_FIELDS = ("review_status", "approved_by_name", "approved_on")
@@ -122,6 +128,12 @@ class Page(SyncedContent):
         default=list, blank=True, help_text='A list of {"name": ..., "url": ...}: https:// addresses of specific pages.'
     )
     related = models.JSONField(default=list, blank=True, help_text="Slugs of related pages.")
+    # Which glossary entry a word on this page means, where a word has two
+    # senses (a bladder "catheter"), and words not to explain at all.
+    glossary_senses = models.JSONField(
+        default=dict, blank=True, help_text='Words and the entry they mean here: {"catheter": "urinary-catheter"}.'
+    )
+    glossary_skip = models.JSONField(default=list, blank=True, help_text='Words not to link here: ["ablation"].')
 
     # Facts shown in the summary box of a scan or procedure page.
     duration = models.CharField(max_length=100, blank=True)
@@ -199,6 +211,9 @@ class Page(SyncedContent):
         """What breaks the content rules (guide/safety.py), as (keys, message)."""
         problems = safety.sources_problems(self.sources)
         problems += [(("body",), f"Line {line}: {message}") for line, message in image_problems(self.body)]
+        problems += [(("body",), f"Line {line}: {message}") for line, message in sedation_contradictions(self.body)]
+        words = {word.lower(): term.slug for term in GlossaryTerm.objects.all() for word in term.words()}
+        problems += glossary_choice_problems(self.glossary_senses, self.glossary_skip, words)
         if self.kind in (self.Kind.SCAN, self.Kind.PROCEDURE):
             problems += safety.procedure_problems(self.file_fields(), schemes=safety.WEB_SCHEMES)
             problems += [(("body",), message) for _, message in safety.body_problems(self.body)]
@@ -226,7 +241,7 @@ class Page(SyncedContent):
         return content_hash({name: fields[name] for name in self.FILE_FIELDS if name not in self.APPROVAL_FIELDS})
 
     def render(self, linker=None):
-        rendered = render_markdown(self.body, linker)
+        rendered = render_markdown(self.body, linker, senses=self.glossary_senses, skip=self.glossary_skip)
         self.body_html, self.toc = rendered.html, rendered.toc
 
     #: What returning to draft clears: the approval and the dates it set.
@@ -289,10 +304,17 @@ class ChildContent(SyncedContent):
 
     def clean(self):
         errors = {
-            name: [message for _, message in image_problems(getattr(self, name))] for name in self.MARKDOWN_FIELDS
+            name: [message for _, message in image_problems(getattr(self, name))]
+            # A glossary term is its definition's subject: "Sedation" and "you are still awake".
+            + [message for _, message in sedation_contradictions(f"{getattr(self, 'term', '')} {getattr(self, name)}")]
+            for name in self.MARKDOWN_FIELDS
         }
+        errors["aliases"] = self.alias_problems()
         if any(errors.values()):
             raise ValidationError({name: messages for name, messages in errors.items() if messages})
+
+    def alias_problems(self):
+        return []
 
 
 class ComparisonRow(ChildContent):
@@ -382,6 +404,13 @@ class GlossaryTerm(ChildContent):
 
     def words(self):
         return [self.term, *(alias.strip() for alias in self.aliases.split(",") if alias.strip())]
+
+    def alias_problems(self):
+        """The glossary rule (guide/safety_rules.py) with this entry as edited."""
+        others = GlossaryTerm.objects.exclude(pk=self.pk) if self.pk else GlossaryTerm.objects.all()
+        terms = [(self.slug, self.term, self.words()[1:])]
+        terms += [(term.slug, term.term, term.words()[1:]) for term in others]
+        return [message for slug, message in glossary_alias_problems(terms) if slug == self.slug]
 
     @property
     def letter(self):

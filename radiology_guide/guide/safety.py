@@ -11,6 +11,8 @@ other. Format for writers: content/README.md.
 import re
 from urllib.parse import urlsplit
 
+from radiology_guide.guide import safety_rules
+
 WEB_SCHEMES = ("https", "http")
 
 BANDS = ("very low", "low", "medium", "high")
@@ -26,18 +28,22 @@ PREPARATION_REQUIRED = ("eating_and_drinking", "medicines", "what_to_bring")
 PREPARATION_FIELDS = (*PREPARATION_REQUIRED, "other")
 WARNING_TIERS = ("call_999", "call_111_or_unit", "next_visit")
 
+# Where no figure has been found, say so and send people to their own team's.
+NO_FIGURE = "We have not found a reliable figure. Ask your team for theirs."
+# The old wording claimed nothing is published when figures were (issue 20): refused.
+OLD_NO_FIGURE = re.compile(r"no reliable figure", re.IGNORECASE)
 _NUMBER = r"[1-9]\d{0,2}(?:,\d{3})*"
 HOW_OFTEN_PATTERNS = (
     rf"(?:about|fewer than) 1 in {_NUMBER}",
     rf"about 1 in {_NUMBER} to 1 in {_NUMBER}",
     rf"(?:about|fewer than) {_NUMBER} in 100",
     rf"about {_NUMBER} to {_NUMBER} in 100",
-    r"no reliable figure is published",
+    re.escape(NO_FIGURE),
 )
 HOW_OFTEN = re.compile("|".join(f"(?:{pattern})" for pattern in HOW_OFTEN_PATTERNS))
 HOW_OFTEN_HELP = (
     "'about 1 in N', 'fewer than 1 in N', 'about 1 in N to 1 in M', 'about N in 100', "
-    "'fewer than N in 100', 'about N to M in 100' or 'no reliable figure is published'"
+    "'fewer than N in 100', 'about N to M in 100' or exactly '" + NO_FIGURE + "'"
 )
 
 # Body headings: the page shows these from the front matter instead.
@@ -65,7 +71,7 @@ def link_problem(url, schemes=WEB_SCHEMES):
         return "has no website name"
     if parts.path in ("", "/") and not parts.query:
         return "is a home page: link the specific page or document that backs the facts"
-    return None
+    return safety_rules.search_page_problem(url)
 
 
 def is_web_link(url) -> bool:
@@ -194,10 +200,39 @@ def procedure_problems(fields, schemes=("https",)):
                 continue
             if problem := _text_problem(risk["what"]):
                 problems.append(((*keys, "what"), f"the risk's 'what' {problem}"))
-            if not isinstance(risk["how_often"], str) or not HOW_OFTEN.fullmatch(risk["how_often"].strip()):
+            how_often = risk["how_often"].strip() if isinstance(risk["how_often"], str) else ""
+            if OLD_NO_FIGURE.search(how_often):
+                problems.append(((*keys, "how_often"), f"'{how_often}' is no longer allowed: find the published "
+                                 f"figure, or write exactly '{NO_FIGURE}'"))  # fmt: skip
+            elif not HOW_OFTEN.fullmatch(how_often):
                 problems.append(((*keys, "how_often"), f"how_often must be {HOW_OFTEN_HELP}"))
             problems += source_problems(risk["source"], (*keys, "source"), schemes)
+            url = (risk["source"] or {}).get("url") if isinstance(risk["source"], dict) else None
+            if how_often != NO_FIGURE and (problem := safety_rules.weak_figure_source_problem(url)):
+                problems.append(((*keys, "source", "url"), f"the url {url} {problem}"))
+    return problems + rule_problems(fields)
+
+
+def rule_problems(fields):
+    """The issue-20 rules (guide/safety_rules.py) over a page's structured fields."""
+    problems = safety_rules.contrast_preparation_problems(fields)
+    problems += safety_rules.leak_without_stop(fields)
+    problems += safety_rules.new_symptoms_in_next_visit(fields)
+    for keys, text in _located_texts(fields):
+        problems += [(keys, message) for _, message in safety_rules.sedation_contradictions(text)]
     return problems
+
+
+def _located_texts(fields):
+    for key in ("sedation", "usual_stay"):
+        yield (key,), str(fields.get(key) or "")
+    preparation = fields.get("preparation")
+    for key, value in preparation.items() if isinstance(preparation, dict) else ():
+        yield ("preparation", key), str(value)
+    signs = fields.get("warning_signs")
+    for tier, items in signs.items() if isinstance(signs, dict) else ():
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            yield ("warning_signs", tier, index), str(item)
 
 
 def body_problems(body):
