@@ -29,7 +29,7 @@ def still_synced(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("guide", "0007_drafts_and_revision_notes"),
+        ("guide", "0009_render_state"),
     ]
 
     operations = [
