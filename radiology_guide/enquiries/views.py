@@ -1,5 +1,7 @@
 """The enquiry form and its confirmation page."""
 
+import logging
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +12,8 @@ from radiology_guide.enquiries.forms import EnquiryForm, new_form_token
 from radiology_guide.enquiries.intake import Outcome, receive
 from radiology_guide.enquiries.models import Enquiry, EnquiryLink
 from radiology_guide.guide.models import Page
+
+logger = logging.getLogger(__name__)
 
 
 def _blank_form(topic="", link=None):
@@ -23,16 +27,13 @@ def handle_enquiry(request, link=None, template="enquiries/form.html", context=N
     if request.method == "POST":
         form = EnquiryForm(request.POST, link=link)
         if form.is_valid():
-            if form.too_quick():
-                form.add_error(None, "Please check your details, then send the form again")
-                form.data = form.data.copy()
-                form.data["form_token"] = new_form_token()
+            if check := form.failed_spam_check():
+                logger.info("enquiry not stored: %s", check)
+                form.ask_again()
             else:
                 enquiry, outcome = receive(form, request, link=link)
-                if outcome is Outcome.REJECTED:
-                    return render(request, "enquiries/not_sent.html", status=400)
                 if outcome is Outcome.HELD:
-                    return render(request, "enquiries/not_sent.html", {"held": True}, status=429)
+                    return render(request, "enquiries/held.html", {"enquiry": enquiry}, status=429)
                 return redirect(enquiry)
     else:
         topic = request.GET.get("topic", "") if link is None else link.topic
