@@ -17,6 +17,9 @@ from radiology_guide.enquiries.models import Enquiry, EnquiryLink
 from radiology_guide.guide.models import Page
 
 OTHER_TOPIC = ("other", "Something else")
+# One answer for every spam check, so that a bot learns nothing about which
+# one stopped it; a person who tripped one just sends the form again.
+ASK_AGAIN = "Check your details, then send the form again"
 TOKEN_SALT = "enquiries.form-token"  # noqa: S105 - a signing salt, not a password
 # Letters in any script, marks (accents), spaces, apostrophes, hyphens and full stops.
 NAME_CHARACTERS = re.compile(r"^[\w\s'’.\-]+$")
@@ -24,6 +27,7 @@ PHONE_CHARACTERS = re.compile(r"^\+?[\d\s().\-]+$")
 
 
 def topic_choices():
+    """Every topic a link can open (the staff area's list): scans, procedures and guide sections."""
     pages = Page.objects.filter(kind__in=[Page.Kind.SECTION, Page.Kind.SCAN, Page.Kind.PROCEDURE]).order_by(
         "kind", "order"
     )
@@ -37,6 +41,39 @@ def topic_choices():
         ("About radiology", groups["section"]),
         OTHER_TOPIC,
     ]
+
+
+# About what fits in a phone's select box at 320 CSS px (measured in
+# tests/browser/test_enquiry_one_send.py); the list opens with the same labels.
+SHORT_TOPIC = 34
+_TOPIC_HEAD = re.compile(r",\s| \(| for ")
+_ABBREVIATION = re.compile(r"\(([A-Z]{2,5})\)$")
+
+
+def short_topic(title):
+    """A title short enough to be read in full once chosen: "Nephrostomy, a
+    tube to drain a blocked kidney" is "Nephrostomy"."""
+    if len(title) <= SHORT_TOPIC:
+        return title
+    head = _TOPIC_HEAD.split(title, maxsplit=1)[0]
+    abbreviation = _ABBREVIATION.search(title)
+    if len(head) > SHORT_TOPIC and abbreviation:
+        head = f"{head.split()[0]} ({abbreviation.group(1)})"
+    return head if len(head) <= SHORT_TOPIC else title
+
+
+def patient_topic_choices(current=""):
+    """What a patient chooses from: scans, procedures and "Something else".
+    A guide section they came from (``current``) is offered too, so the form
+    opened from that page still names it."""
+    pages = Page.objects.filter(kind__in=[Page.Kind.SCAN, Page.Kind.PROCEDURE]).order_by("kind", "order")
+    groups = {"scan": [], "procedure": []}
+    for slug, title, kind in pages.values_list("slug", "title", "kind"):
+        groups[kind].append((slug, short_topic(title)))
+    here = []
+    if current and current != OTHER_TOPIC[0]:
+        here = list(Page.objects.filter(kind=Page.Kind.SECTION, slug=current).values_list("slug", "title"))
+    return [("", "Choose a topic"), ("Scans", groups["scan"]), ("Procedures", groups["procedure"]), *here, OTHER_TOPIC]
 
 
 FRIENDLY_NAMES = {
@@ -81,11 +118,15 @@ def clean_text(value, field_label):
 
 
 class EnquiryForm(forms.ModelForm):
+    # Asked on the first page, and optional, so that nobody who fills in
+    # every field they were shown is sent back to answer a new question.
     preferred_contact = forms.ChoiceField(
-        label="How would you like us to contact you?",
+        label="If you give both, how should we contact you? (optional)",
+        help_text="If you do not choose, we will email you.",
         choices=Enquiry.ContactMethod.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how you would like us to contact you"},
+        required=False,
+        error_messages={"invalid_choice": "Select email or phone"},
     )
     topic = forms.ChoiceField(
         label="What is your enquiry about?",
@@ -141,7 +182,8 @@ class EnquiryForm(forms.ModelForm):
     def __init__(self, *args, link: EnquiryLink | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.link = link
-        self.fields["topic"].choices = topic_choices()
+        current = self.data.get("topic", "") if self.is_bound else self.initial.get("topic", "")
+        self.fields["topic"].choices = patient_topic_choices(link.topic if link else str(current))
         for name, label in FRIENDLY_NAMES.items():
             self.fields[name].error_messages["null_characters_not_allowed"] = (
                 f"{label} must not contain hidden control characters"
@@ -154,12 +196,6 @@ class EnquiryForm(forms.ModelForm):
             'Read our <a href="{}">privacy notice</a> to see how we use and protect your details.',
             reverse("guide:privacy"),
         )
-        # Which way to reply is asked only of someone who gave both an email
-        # address and a phone number: on the first try the question is not
-        # shown, and if both come back it is asked, as an error, on the page
-        # shown again (no JavaScript needed).
-        self.asks_method = self.is_bound and all(str(self.data.get(name, "")).strip() for name in ("email", "phone"))
-        self.fields["preferred_contact"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False  # the template holds the <form> and its hidden fields
         self.helper.disable_csrf = True
@@ -169,10 +205,10 @@ class EnquiryForm(forms.ModelForm):
                 HTML('<p class="govuk-hint">Give us at least one way to reach you.</p>'),
                 Field.text("email", field_width=30),
                 Field.text("phone", field_width=20),
-                *([Field.radios("preferred_contact", legend_size=Size.SMALL, inline=True)] if self.asks_method else []),
                 legend="How can we reach you?",
                 legend_size=Size.MEDIUM,
             ),
+            Field.radios("preferred_contact", legend_size=Size.SMALL, inline=True),
             Field.select("topic"),
             Field.textarea("message", max_characters=1000),
             Field.checkbox("consent"),
@@ -213,30 +249,44 @@ class EnquiryForm(forms.ModelForm):
         if "email" not in self.errors and "phone" not in self.errors:
             if not email and not phone:
                 self.add_error("email", "Enter an email address or a phone number, so that we can reply")
-            elif not (email and phone):
-                # One way to reach them: that is the way we reply.
-                cleaned["preferred_contact"] = Enquiry.ContactMethod.EMAIL if email else Enquiry.ContactMethod.PHONE
+            elif method == Enquiry.ContactMethod.PHONE and not phone:
+                self.add_error("phone", "Enter a phone number, or choose email")
+            elif method == Enquiry.ContactMethod.EMAIL and not email:
+                self.add_error("email", "Enter an email address, or choose phone")
             elif not method:
-                self.add_error(
-                    "preferred_contact",
-                    "You gave an email address and a phone number. Select how you would like us to contact you",
-                )
+                # One way to reach them is the way we reply; with both, email (as the hint says).
+                cleaned["preferred_contact"] = Enquiry.ContactMethod.EMAIL if email else Enquiry.ContactMethod.PHONE
         token = read_form_token(cleaned.get("form_token", ""))
         if token is None:
             # A tampered or day-old form: keep what they typed and issue a fresh token.
-            self.data = self.data.copy()
-            self.data["form_token"] = new_form_token()
-            raise forms.ValidationError("This form has expired. Check your details and send it again")
+            self._start_again()
+            raise forms.ValidationError(ASK_AGAIN)
         self.nonce, self.issued_at = token
         return cleaned
 
-    def too_quick(self):
-        """Filled in faster than a person could: almost certainly a bot."""
-        return timezone.now().timestamp() - self.issued_at < settings.ENQUIRY_MIN_FILL_SECONDS
+    def failed_spam_check(self):
+        """Which check a valid form failed ("honeypot", "too quick"), or "".
+        For the log only: the patient is told the same whichever it was."""
+        if self.data.get("website"):
+            return "honeypot"
+        if timezone.now().timestamp() - self.issued_at < settings.ENQUIRY_MIN_FILL_SECONDS:
+            return "too quick"  # filled in faster than a person could
+        return ""
 
-    def is_honeypot_filled(self):
-        return bool(self.data.get("website"))
+    def ask_again(self):
+        """After a failed spam check: the form shown again, as for a bad token."""
+        self._start_again()
+        self.add_error(None, ASK_AGAIN)
+
+    def _start_again(self):
+        # Everything typed is kept; a fresh token, and the hidden field
+        # emptied (a browser's autofill may have filled it in).
+        self.data = self.data.copy()
+        self.data["form_token"] = new_form_token()
+        self.data["website"] = ""
 
     def topic_title(self):
+        """The page's full title (the list may show a shorter one)."""
         topic = self.cleaned_data["topic"]
-        return choice_label(self.fields["topic"].choices, topic) or topic
+        title = Page.objects.filter(slug=topic).values_list("title", flat=True).first()
+        return title or choice_label(self.fields["topic"].choices, topic) or topic

@@ -23,13 +23,10 @@ class Outcome(enum.Enum):
     STORED = "stored"
     DUPLICATE = "duplicate"  # the same form sent again: the first enquiry stands
     HELD = "held"  # stored, but over the rate limit: no notification, polite page
-    REJECTED = "rejected"  # the honeypot was filled: a bot, nothing stored
 
 
-def receive(form, request, link=None) -> tuple[Enquiry | None, Outcome]:
-    if form.is_honeypot_filled():
-        logger.info("enquiry rejected: honeypot")
-        return None, Outcome.REJECTED
+def receive(form, request, link=None) -> tuple[Enquiry, Outcome]:
+    """Store a valid form that passed the spam checks (EnquiryForm.failed_spam_check)."""
     existing = Enquiry.objects.filter(submission_token=form.nonce).first()
     if existing:
         return existing, Outcome.DUPLICATE

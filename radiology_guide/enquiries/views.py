@@ -1,15 +1,21 @@
 """The enquiry form and its confirmation page."""
 
+import logging
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from radiology_guide.enquiries.forms import EnquiryForm, new_form_token
 from radiology_guide.enquiries.intake import Outcome, receive
 from radiology_guide.enquiries.models import Enquiry, EnquiryLink
+from radiology_guide.guide import prerender
 from radiology_guide.guide.models import Page
+
+logger = logging.getLogger(__name__)
 
 
 def _blank_form(topic="", link=None):
@@ -23,16 +29,13 @@ def handle_enquiry(request, link=None, template="enquiries/form.html", context=N
     if request.method == "POST":
         form = EnquiryForm(request.POST, link=link)
         if form.is_valid():
-            if form.too_quick():
-                form.add_error(None, "Please check your details, then send the form again")
-                form.data = form.data.copy()
-                form.data["form_token"] = new_form_token()
+            if check := form.failed_spam_check():
+                logger.info("enquiry not stored: %s", check)
+                form.ask_again()
             else:
                 enquiry, outcome = receive(form, request, link=link)
-                if outcome is Outcome.REJECTED:
-                    return render(request, "enquiries/not_sent.html", status=400)
                 if outcome is Outcome.HELD:
-                    return render(request, "enquiries/not_sent.html", {"held": True}, status=429)
+                    return render(request, "enquiries/held.html", {"enquiry": enquiry}, status=429)
                 return redirect(enquiry)
     else:
         topic = request.GET.get("topic", "") if link is None else link.topic
@@ -62,16 +65,34 @@ def sent(request, reference):
 def link_code(request):
     """/e/: type in the code from an email or leaflet (7K3M-9QXP-4DRA)."""
     code = request.GET.get("code", "").strip()
-    if code:
-        link = EnquiryLink.objects.for_code(code)
-        return redirect(link.get_absolute_url() if link else reverse("enquiries:link", args=[code[:40]]))
-    return render(request, "enquiries/link_code.html")
+    if not code:
+        return render(request, "enquiries/link_code.html")
+    link = EnquiryLink.objects.for_code(code)
+    if link:
+        return redirect(link.get_absolute_url())
+    # Answered here rather than by redirecting to /e/<code>: what was typed
+    # may not fit in an address ("a/b" once made this a server error).
+    response = handle_enquiry(
+        request, template="enquiries/link_unknown.html", context={"form_action": reverse("enquiries:form")}
+    )
+    response.status_code = 404
+    return response
+
+
+def page_itself(page):
+    """The page as the guide shows it, up to the end of its <article>: the
+    related pages and the button to the general form come after, and a link's
+    page shows its own form and related pages instead."""
+    html = prerender.main_html(page)
+    end = html.find("</article>")
+    return mark_safe(html[: end + len("</article>")] if end >= 0 else html)  # noqa: S308 - prerendered, sanitised
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def link_landing(request, token):
-    """Where an enquiry link lands: the topic, its pages, and the form ready.
+    """Where an enquiry link lands: the topic's page itself, the form ready
+    below it and the page's related pages after that.
 
     The code may be read over the phone and typed in any case, with or
     without hyphens (EnquiryLink.objects.for_code). No link ever dead-ends:
@@ -88,8 +109,6 @@ def link_landing(request, token):
         return handle_enquiry(request, template="enquiries/link_expired.html")
     if request.method == "GET":
         link.record_open()
-    page = Page.objects.filter(slug=link.topic).first()
-    pages = ([page] + page.related_pages()) if page else []
-    return handle_enquiry(
-        request, link=link, template="enquiries/link_landing.html", context={"page": page, "pages": pages}
-    )
+    page = Page.objects.filter(slug=link.topic, kind__in=prerender.KINDS).first()
+    context = {"page": page, "article": page_itself(page), "related": page.related_pages()} if page else {}
+    return handle_enquiry(request, link=link, template="enquiries/link_landing.html", context=context)

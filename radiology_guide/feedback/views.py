@@ -29,6 +29,11 @@ SALT = "feedback-answer"
 COMMENT_HOURS = 1  # how long the "tell us more" form stays open after an answer
 # The pages the question appears on (templates/includes/feedback.html).
 PAGES = {"home", "section", "procedure", "procedures", "compare", "faqs", "glossary", "contact"}
+# The largest honest post: a 1,000-character comment of 4-byte characters,
+# percent-encoded, is 12,000 bytes. Anything bigger is refused on its
+# Content-Length, before Django reads the body (a multipart upload would
+# otherwise be written to a temporary file, whatever its size).
+MAX_BODY_BYTES = 16 * 1024
 
 
 def _same_site(request):
@@ -52,6 +57,13 @@ def _is_guide_page(path):
     return match.namespace == "guide" and match.url_name in PAGES
 
 
+def _too_large(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+    except ValueError:
+        return True
+
+
 def _refuse(request, status, reason):
     return render(request, "feedback/not_recorded.html", {"reason": reason}, status=status)
 
@@ -59,6 +71,8 @@ def _refuse(request, status, reason):
 @csrf_exempt
 @require_POST
 def answer(request):
+    if _too_large(request):
+        return _refuse(request, 413, "too large")
     if not _same_site(request):
         return _refuse(request, 403, "elsewhere")
     path, useful = request.POST.get("page", ""), request.POST.get("useful")
@@ -74,6 +88,8 @@ def answer(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def thanks(request, token):
+    if request.method == "POST" and _too_large(request):
+        return _refuse(request, 413, "too large")
     try:
         pk = signing.loads(token, salt=SALT, max_age=COMMENT_HOURS * 3600)
     except signing.BadSignature:

@@ -29,7 +29,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from radiology_guide.core.cache import content_version
-from radiology_guide.guide import synonyms
+from radiology_guide.guide import elsewhere, synonyms
 from radiology_guide.guide.models import SearchEntry, Synonym
 from radiology_guide.guide.safety import structured_texts
 
@@ -67,6 +67,8 @@ class Result:
 class Outcome:
     results: list[Result] = field(default_factory=list)
     corrected: str = ""  # the words searched for, when some were corrected; else ""
+    # For a test another team does (an endoscopy): the radiology pages to offer instead.
+    other_team: list = field(default_factory=list)
 
 
 def plain_text(html):
@@ -121,14 +123,16 @@ def search_with_corrections(query: str, limit: int = 20, correct: bool = True) -
     if not words:
         return Outcome()
     pairs = list(Synonym.objects.values_list("phrase", "url"))
-    covered = {word for phrase, _ in synonyms.phrases_in(query, pairs) for word in phrase.split()}
+    covered = {word for phrase, _ in synonyms.phrases_in(query, pairs, STOP_WORDS) for word in phrase.split()}
+    # "gastroscopy" is spelt right, though no page holds it.
+    covered |= elsewhere.WORDS
     phrase_words = {word for phrase, _ in pairs for word in phrase.split() if len(word) >= 4 and word.isalpha()}
     corrections = _corrections([w for w in words if w not in covered], phrase_words) if correct else {}
     corrected = query
     for typed, meant in corrections.items():
         corrected = re.sub(rf"\b{re.escape(typed)}\b", meant, corrected, flags=re.I)
     # Synonyms again on the corrected words: "clostrophobic" is "claustrophobic".
-    pinned = synonyms.phrases_in(corrected, pairs)
+    pinned = synonyms.phrases_in(corrected, pairs, STOP_WORDS)
     words = [corrections.get(word, word) for word in words]
     if connection.vendor == "postgresql":
         rows = _search_postgres(words, limit)
@@ -137,7 +141,7 @@ def search_with_corrections(query: str, limit: int = 20, correct: bool = True) -
     rows = _pinned_first([url for _, url in pinned], _titles_first(words, rows))[:limit]
     marked = words + [word for phrase, _ in pinned for word in phrase.split()]
     results = [Result(title, url, kind, _snippet(text, marked)) for title, url, kind, text in rows]
-    return Outcome(results, corrected if corrections else "")
+    return Outcome(results, corrected if corrections else "", elsewhere.endoscopy_alternatives(query))
 
 
 def _titles_first(words, rows):
@@ -157,8 +161,39 @@ def _titles_first(words, rows):
         return 0 if title_words == wanted else 1
 
     # Stable: the database's ranking is kept within each tier, and glossary
-    # entries come after every page and FAQ that matched.
-    return sorted(rows, key=lambda row: (tier(row), row[2] == "term"))
+    # entries come after every page and FAQ that matched. Within a tier, for
+    # two words, an entry with them close together comes first: "scan of my
+    # heart" is about a heart scan, not a bowel test whose risks mention the
+    # heart and whose page mentions a scan. (With three or more words, the
+    # engines' ranking of entries that hold more of them does better: all
+    # three close together put the radiation page above TACE for "liver
+    # cancer treatment".)
+    return sorted(rows, key=lambda row: (tier(row), row[2] == "term", not _close_together(words, row)))
+
+
+PROXIMITY = 6  # words apart, on one line (a heading, paragraph or list item)
+
+
+def _close_together(words, row):
+    if len(words) != 2:
+        return True
+    title, _, _, text = row
+    for line in (title, *text.splitlines()):
+        tokens = WORD.findall(line)
+        places = [[i for i, token in enumerate(tokens) if _matches(token, [word])] for word in words]
+        if all(places) and _window(places) <= PROXIMITY:
+            return True
+    return False
+
+
+def _window(places):
+    """The fewest words that hold one place of each word (places are short lists)."""
+    best = None
+    for anchor in places[0]:
+        span = [min(places[k], key=lambda i: abs(i - anchor)) for k in range(1, len(places))]
+        width = max(span + [anchor]) - min(span + [anchor])
+        best = width if best is None else min(best, width)
+    return best
 
 
 SUFFIXES = ("ation", "ing", "ies", "ed", "es", "ic", "ia", "s", "y")

@@ -55,12 +55,24 @@ def target_exists(url: str) -> bool:
     return url in EXTRA_TARGETS or SearchEntry.objects.filter(url=url).exists()
 
 
-def phrases_in(query: str, synonyms) -> list[tuple[str, str]]:
+def phrases_in(query: str, synonyms, ignore=frozenset()) -> list[tuple[str, str]]:
     """The (phrase, url) pairs whose phrase appears in the query as whole words,
-    longest phrase first, so "heart scan" wins over "scan"."""
+    longest phrase first, so "heart scan" wins over "scan". A phrase also
+    matches a query of just its words in another order, apart from the
+    ``ignore`` words: "biopsy of my lung" is "lung biopsy"."""
     padded = f" {match_key(query)} "
-    found = [(phrase, url) for phrase, url in synonyms if f" {match_key(phrase)} " in padded]
-    return sorted(found, key=lambda pair: (-len(pair[0]), padded.index(f" {match_key(pair[0])} ")))
+    content = sorted(word for word in padded.split() if word not in ignore)
+
+    def position(phrase):
+        key = f" {match_key(phrase)} "
+        if key in padded:
+            return padded.index(key)
+        if len(content) > 1 and sorted(key.split()) == content:
+            return len(padded)  # after the phrases typed in their own order
+        return None
+
+    found = [(phrase, url, at) for phrase, url in synonyms if (at := position(phrase)) is not None]
+    return [(phrase, url) for phrase, url, _ in sorted(found, key=lambda item: (-len(item[0]), item[2]))]
 
 
 def read_file(root: Path) -> dict[str, str]:

@@ -242,5 +242,11 @@ def search_results(request):
     return render(
         request,
         "guide/search.html",
-        {"query": query, "corrected": outcome.corrected, "results": results, "suggestions": suggestions},
+        {
+            "query": query,
+            "corrected": outcome.corrected,
+            "results": results,
+            "suggestions": suggestions,
+            "other_team": outcome.other_team,
+        },
     )

@@ -29,10 +29,12 @@ VALIDATION = [
     ("name too long", {"name": "a" * 101}, "name", "Your name must be 100 characters or fewer"),
     ("bad email", {"email": "zoe@"}, "email", "Enter an email address in the correct format"),
     ("no contact at all", {"email": "", "phone": ""}, "email", "Enter an email address or a phone number"),
-    # How to reply is asked only of someone who gave both an email address and a phone number.
+    # How to reply is an optional question: every field filled in is never an error.
     ("phone only, no method", {"email": "", "phone": "07700900982", "preferred_contact": ""}, None, None),
     ("email only, no method", {"preferred_contact": ""}, None, None),
-    ("both, no method", {"phone": "07700900982", "preferred_contact": ""}, "preferred_contact", "Select how"),
+    ("both, no method", {"phone": "07700900982", "preferred_contact": ""}, None, None),
+    ("both, method not sent", {"phone": "07700900982", "preferred_contact": None}, None, None),
+    ("made-up method", {"preferred_contact": "fax"}, "preferred_contact", "Select email or phone"),
     ("phone with letters", {"phone": "call me maybe"}, "phone", "Enter a phone number"),
     ("phone too short", {"phone": "12345"}, "phone", "Enter a phone number"),
     ("no topic", {"topic": ""}, "topic", "Select what your enquiry is about"),
@@ -41,7 +43,7 @@ VALIDATION = [
     ("message too long", {"message": "x" * 1001}, "message", "Your message must be 1,000 characters or fewer"),
     ("null byte in message", {"message": "hello\x00there"}, "message", "must not contain hidden control characters"),
     ("control character in name", {"name": "Zoe\x07"}, "name", "must not contain hidden control characters"),
-    ("tampered form token", {"form_token": "not-a-token"}, "__all__", "This form has expired"),
+    ("tampered form token", {"form_token": "not-a-token"}, "__all__", "Check your details, then send the form again"),
 ]  # fmt: skip
 
 
@@ -109,14 +111,14 @@ def test_the_honeypot_turns_a_bot_away_politely_and_stores_nothing(client, valid
     response = client.post("/enquire/", valid_post(website="http://spam.example"))
     assert response.status_code == 400
     assert "020 7946 0000" in response.content.decode()
-    assert Enquiry.objects.count() == 0
+    assert Enquiry.objects.count() == 0  # the same answer as every spam check: tests/enquiries/test_spam_checks.py
 
 
 def test_a_form_sent_faster_than_a_person_could_is_shown_again_with_everything_kept(client, valid_post):
     response = client.post("/enquire/", valid_post(form_token=form_token(seconds_ago=0)))
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Please check your details, then send the form again" in html
+    assert "Check your details, then send the form again" in html
     assert 'value="zoe@example.com"' in html
     assert Enquiry.objects.count() == 0
 

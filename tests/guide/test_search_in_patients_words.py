@@ -51,6 +51,8 @@ PATIENT_QUERIES = [
     ("liver cancer treatment", "/procedures/tace/"),
     ("kidney dialysis", "/procedures/dialysis-access/"),
     ("lung biopsy", "/procedures/lung-biopsy/"),
+    ("biopsy of my lung", "/procedures/lung-biopsy/"),
+    ("scan of my heart", "/procedures/nuclear-medicine-and-pet/"),
     ("abscess", "/procedures/image-guided-drainage/"),
     ("chemo line", "/procedures/picc-and-central-lines/"),
     # Practical questions
