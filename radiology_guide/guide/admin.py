@@ -9,20 +9,18 @@ import difflib
 import json
 import re
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from radiology_guide.guide import content_types, preview, publishing, readability, safety
+from radiology_guide.guide import content_types, preview, publishing, readability
+from radiology_guide.guide.admin_forms import ContentForm, PageForm
 from radiology_guide.guide.models import APPROVED, FAQ, ComparisonRow, Draft, GlossaryTerm, Page, Revision, Synonym
 
 
@@ -58,130 +56,6 @@ class UnpublishedFilter(admin.SimpleListFilter):
 def rendered(html):
     # The HTML was sanitised with an allow-list when it was saved.
     return mark_safe(f'<div class="rendered-preview">{html}</div>')  # noqa: S308
-
-
-class ContentForm(forms.ModelForm):
-    """The model's fields, and what an editor says about this save."""
-
-    change_note = forms.CharField(
-        label="What changed",
-        max_length=200,
-        required=False,
-        help_text="One line for the history, such as 'Added parking details'.",
-    )
-    publish_at = forms.SplitDateTimeField(
-        label="Publish at",
-        required=False,
-        widget=AdminSplitDateTime,
-        help_text="Optional: publish this draft automatically at this time (needs the publish permission).",
-    )
-
-    def clean(self):
-        # Browsers send a textarea's lines ending in CR LF; the files (and so
-        # every comparison with them) use LF.
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = value.replace("\r\n", "\n")
-        return cleaned
-
-    def clean_publish_at(self):
-        when = self.cleaned_data.get("publish_at")
-        if when is not None and when <= timezone.now():
-            raise forms.ValidationError("Choose a time in the future, or press 'Save and publish'.")
-        return when
-
-
-class SourceRows(forms.Widget):
-    """Sources as rows of name and web address, with empty rows to add more
-    (clear both boxes to remove one). Plain inputs: no JavaScript needed."""
-
-    template_name = "admin/guide/widgets/source_rows.html"
-    EMPTY_ROWS = 3
-
-    def format_value(self, value):
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                value = []
-        return list(value or [])
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        rows = [source for source in self.format_value(value) if isinstance(source, dict)]
-        rows += [{"name": "", "url": ""}] * self.EMPTY_ROWS
-        context["rows"] = [(number, row.get("name", ""), row.get("url", "")) for number, row in enumerate(rows, 1)]
-        return context
-
-    def _render(self, template_name, context, renderer=None):
-        # The project's templates folder, which the default form renderer does not search.
-        return mark_safe(render_to_string(template_name, context))  # noqa: S308 - an autoescaped template
-
-    def value_from_datadict(self, data, files, name):
-        if f"{name}-name" not in data:
-            return data.get(name)  # the JSON text itself (older forms, scripts)
-        pairs = zip(data.getlist(f"{name}-name"), data.getlist(f"{name}-url"), strict=False)
-        return [{"name": text.strip(), "url": url.strip()} for text, url in pairs if text.strip() or url.strip()]
-
-    def value_omitted_from_data(self, data, files, name):
-        return f"{name}-name" not in data and name not in data
-
-
-class SourcesField(forms.JSONField):
-    widget = SourceRows
-
-    def to_python(self, value):
-        if isinstance(value, list):
-            return value
-        return super().to_python(value)
-
-    def bound_data(self, data, initial):
-        return data if isinstance(data, list) else super().bound_data(data, initial)
-
-    def validate(self, value):
-        super().validate(value)
-        for source in value or []:
-            if not source.get("name") or not source.get("url"):
-                raise forms.ValidationError("Give each source both a name and a web address.")
-        # https only from the form (issue 14); the model still refuses anything
-        # that is not a web address, whatever saves it.
-        problems = safety.sources_problems(value or [], schemes=("https",))
-        if problems:
-            raise forms.ValidationError(problems[0][1])
-
-
-class PageForm(ContentForm):
-    related_pages = forms.ModelMultipleChoiceField(
-        label="Related pages",
-        queryset=Page.objects.exclude(kind=Page.Kind.PAGE).order_by("title"),
-        required=False,
-        # Ticks rather than the admin's two-box selector, whose script adds
-        # labels that axe reports (aria-prohibited-attr); it also needs no script.
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "related-pages"}),
-        help_text="Shown under 'Related pages': those already chosen keep their order, new ones go last.",
-    )
-
-    class Meta:
-        widgets = {"body": forms.Textarea(attrs={"rows": 30, "cols": 80, "class": "body-editor"})}
-        field_classes = {"sources": SourcesField}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "related_pages" in self.fields:
-            related = self.instance.related or []
-            chosen = {page.slug: page.pk for page in Page.objects.filter(slug__in=related)}
-            self.initial["related_pages"] = [chosen[slug] for slug in related if slug in chosen]
-
-    def clean(self):
-        cleaned = super().clean()
-        # Site pages have no related pages, and their form does not show the box.
-        shows_related = self.instance.pk is None or self.instance.kind != Page.Kind.PAGE
-        if shows_related and "related_pages" in cleaned:
-            kept = [slug for slug in self.instance.related or [] if slug in {p.slug for p in cleaned["related_pages"]}]
-            added = [page.slug for page in cleaned["related_pages"] if page.slug not in kept]
-            self.instance.related = kept + added
-        return cleaned
 
 
 PUBLISHING_FIELDSET = ("Saving", {"fields": ["change_note", "publish_at"]})

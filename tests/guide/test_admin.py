@@ -239,3 +239,130 @@ def test_a_page_cannot_be_saved_with_a_javascript_source():
     page.sources = [{"name": "Click me", "url": "javascript:alert(1)"}]
     with pytest.raises(ValidationError):
         page.save()
+
+
+# Issue 19 item 3: safety content is edited in plain boxes, not as JSON.
+
+
+def safety_form(page, **changes):
+    """The admin form's data for a scan or procedure page as its plain boxes
+    send it: one sentence a line per warning tier, a row per risk (and two
+    empty rows), preparation's named boxes, the dose source's name and address."""
+    data = page_form(page)
+    for name in ("dose_source", "preparation", "warning_signs", "risks"):
+        del data[name]
+    for tier, signs in page.warning_signs.items():
+        data[f"warning_signs-{tier}"] = "\r\n".join(signs)  # as a browser sends a textarea's lines
+    for key in ("eating_and_drinking", "medicines", "what_to_bring", "other"):
+        data[f"preparation-{key}"] = page.preparation.get(key, "")
+    data["dose_source-name"] = (page.dose_source or {}).get("name", "")
+    data["dose_source-url"] = (page.dose_source or {}).get("url", "")
+    rows = [*page.risks, *[{"what": "", "how_often": "", "source": {"name": "", "url": ""}}] * 2]
+    data["risks-what"] = [risk["what"] for risk in rows]
+    data["risks-how_often"] = [risk["how_often"] for risk in rows]
+    data["risks-source_name"] = [risk["source"]["name"] for risk in rows]
+    data["risks-source_url"] = [risk["source"]["url"] for risk in rows]
+    data.update(changes)
+    return data
+
+
+def test_safety_content_is_shown_in_plain_boxes_without_json(client, editor):
+    page = Page.objects.get(slug="ct-scan")
+    client.force_login(editor)
+    html = client.get(change_url(page)).content.decode()
+    for label in ("Call 999", "Call us or 111", "Tell us at your next visit", "Eating and drinking", "How often"):
+        assert f">{label}" in html
+    assert 'name="warning_signs-call_999"' in html and 'name="preparation-medicines"' in html
+    assert html.count('name="risks-how_often"') == len(page.risks) + 2  # the risks, and 2 empty rows
+    assert f'value="{page.dose_source["url"]}"' in html
+    first, second = page.warning_signs["call_999"]
+    assert f"{first}\n{second}</textarea>" in html
+    for name in ("warning_signs", "risks", "preparation", "dose_source"):
+        assert f'name="{name}"' not in html
+    assert "{&quot;" not in html and '{"' not in html
+
+
+def test_an_editor_adds_a_warning_sign_on_its_own_line_and_patients_see_it(client, editor):
+    page = Page.objects.get(slug="ct-scan")
+    client.force_login(editor)
+    sign = "You feel faint or sick for more than a day after the scan."
+    lines = "\r\n".join([*page.warning_signs["call_111_or_unit"], sign])
+    data = safety_form(page, **{"warning_signs-call_111_or_unit": lines, "_publish": "Save and publish"})
+    response = client.post(change_url(page), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page.refresh_from_db()
+    assert page.warning_signs["call_111_or_unit"][-1] == sign
+    assert sign in client.get("/procedures/ct-scan/").content.decode()
+
+
+def test_an_editor_adds_a_risk_in_an_empty_row_and_clears_a_row_to_remove_one(client, editor):
+    page = Page.objects.get(slug="ct-scan")
+    client.force_login(editor)
+    data = safety_form(page, _publish="Save and publish")
+    count = len(page.risks)
+    data["risks-what"][count] = "The cannula leaves a small bruise."
+    data["risks-how_often"][count] = "about 1 in 20"
+    data["risks-source_name"][count] = "NHS website, CT scan"
+    data["risks-source_url"][count] = "https://www.nhs.uk/tests-and-treatments/ct-scan/"
+    for name in ("risks-what", "risks-how_often", "risks-source_name", "risks-source_url"):
+        data[name][0] = ""
+    assert client.post(change_url(page), data).status_code == 302
+    page.refresh_from_db()
+    assert len(page.risks) == count and page.risks[-1]["how_often"] == "about 1 in 20"
+    assert page.risks[-1]["source"] == {
+        "name": "NHS website, CT scan",
+        "url": "https://www.nhs.uk/tests-and-treatments/ct-scan/",
+    }
+
+
+def test_saving_the_plain_boxes_unchanged_keeps_the_approval(client, reviewer):
+    page = Page.objects.get(slug="ct-scan")
+    page.approve(reviewer)
+    client.force_login(reviewer)
+    assert client.post(change_url(page), safety_form(page)).status_code == 302
+    page.refresh_from_db()
+    assert page.review_status == APPROVED
+    assert not publishing.draft_of(page)
+
+
+def _risk(index, **values):
+    """Changes to risk ``index`` (0-based) of ct-scan's plain boxes."""
+
+    def change(data):
+        for name, value in values.items():
+            data[f"risks-{name}"][index] = value
+
+    return change
+
+
+def _box(name, value):
+    return lambda data: data.__setitem__(name, value)
+
+
+# What the editor gets wrong, and where the message says it is (guide/safety.py's rules).
+SAFETY_MISTAKES = [
+    ("how often", _risk(1, how_often="often"), "Risk 2, how often: write 'about 1 in N'"),
+    ("no what", _risk(2, what=""), "Risk 3, what: write"),
+    ("a home page", _risk(0, source_url="https://www.nhs.uk/"), "Risk 1, source address:"),
+    ("http", _risk(0, source_url="http://example.org/leaflet.pdf"), "must start with https://"),
+    ("a list", _box("warning_signs-next_visit", "A bruise.\r\n- Any rash"), "Tell us at your next visit, line 2:"),
+    ("no 999 sign", _box("warning_signs-call_999", ""), "Call 999: "),
+    ("no medicines", _box("preparation-medicines", ""), "Preparation, medicines: write"),
+    ("dose source", _box("dose_source-url", "ftp://example.org/doses"), "Dose source, address:"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "mistake", "message"), SAFETY_MISTAKES, ids=[m[0] for m in SAFETY_MISTAKES])
+def test_a_mistake_in_the_safety_boxes_is_named_by_its_line(client, editor, name, mistake, message):
+    page = Page.objects.get(slug="ct-scan")
+    before = page.reviewed_text()
+    client.force_login(editor)
+    data = safety_form(page, _publish="Save and publish")
+    mistake(data)
+    response = client.post(change_url(page), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html.replace("&#x27;", "'")
+    assert "Enter a valid JSON" not in html and "how_often must be" not in html
+    page.refresh_from_db()
+    assert page.reviewed_text() == before
