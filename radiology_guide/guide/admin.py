@@ -5,10 +5,6 @@ published version until someone with the ``publish_content`` permission
 presses "Save and publish". Every change goes through guide/publishing.py.
 """
 
-import difflib
-import json
-import re
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
@@ -16,11 +12,12 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from radiology_guide.guide import content_types, preview, publishing, readability
+from radiology_guide.guide import clinical_review, content_types, preview, publishing, readability
 from radiology_guide.guide.admin_forms import ContentForm, PageForm
+from radiology_guide.guide.changes import fields_diff
 from radiology_guide.guide.models import APPROVED, FAQ, ComparisonRow, Draft, GlossaryTerm, Page, Revision, Synonym
 
 
@@ -176,7 +173,8 @@ class ContentAdmin(admin.ModelAdmin):
                 "preview_url": reverse(f"admin:guide_{self.content_type.name}_preview", args=[obj.pk]),
                 "preview_link": preview.signed_link(request, obj),
                 "preview_days": preview.LINK_LIFETIME.days,
-                "can_publish": self.has_publish_permission(request),
+                "can_publish": clinical_review.may_publish(request.user, publishing.draft_of(obj)),
+                "ask_url": reverse(f"admin:guide_{self.content_type.name}_ask_for_approval", args=[obj.pk]),
                 "public_url": obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "",
             }
         return super().change_view(request, object_id, form_url, (extra_context or {}) | extra)
@@ -187,6 +185,16 @@ class ContentAdmin(admin.ModelAdmin):
             path(
                 "<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name=f"guide_{name}_preview"
             ),
+            path(
+                "<path:object_id>/ask-for-approval/",
+                self.admin_site.admin_view(self.ask_for_approval_view),
+                name=f"guide_{name}_ask_for_approval",
+            ),
+            path(
+                "<path:object_id>/approve-and-publish/",
+                self.admin_site.admin_view(self.approve_and_publish_view),
+                name=f"guide_{name}_approve_and_publish",
+            ),
             *super().get_urls(),
         ]
 
@@ -194,7 +202,35 @@ class ContentAdmin(admin.ModelAdmin):
         obj = get_object_or_404(self.model, pk=object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        return preview.response(request, obj)
+        return preview.response(request, obj, actions=clinical_review.actions(request.user, obj))
+
+    def ask_for_approval_view(self, request, object_id):
+        obj = get_object_or_404(self.model, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        count = clinical_review.ask_for_approval(obj, request.user)
+        if count:
+            people = "clinician" if count == 1 else "clinicians"
+            self.message_user(request, f"Asked {count} {people} for their approval by email.", messages.SUCCESS)
+        else:
+            self.message_user(
+                request,
+                "Nobody was asked: no other clinician who approves content has an email address.",
+                messages.WARNING,
+            )
+        return HttpResponseRedirect(reverse(f"admin:guide_{self.content_type.name}_change", args=[obj.pk]))
+
+    def approve_and_publish_view(self, request, object_id):
+        obj = get_object_or_404(self.model, pk=object_id)
+        if request.method != "POST":
+            raise PermissionDenied
+        try:
+            clinical_review.approve_and_publish(obj, request.user)
+        except publishing.NotAllowed as refused:
+            self.message_user(request, f"Not approved. {refused}", messages.WARNING)
+        else:
+            self.message_user(request, "Approved and published: patients now see this version.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse(f"admin:guide_{self.content_type.name}_change", args=[obj.pk]))
 
     @admin.display(description="As saved")
     def rendered_preview(self, obj):
@@ -324,44 +360,6 @@ class GlossaryTermAdmin(ChildAdmin):
 # History
 
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
-
-
-def _as_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, indent=1, ensure_ascii=False)
-
-
-def word_diff(old, new):
-    """Safe HTML: ``new`` with the words taken out of ``old`` in <del> and the
-    words put in, in <ins>."""
-    a, b = _TOKENS.findall(_as_text(old)), _TOKENS.findall(_as_text(new))
-    parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(escape("".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            parts.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if j2 > j1:
-            parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
-
-
-def fields_diff(old_fields, new_fields):
-    rows = []
-    for name in new_fields:
-        old, new = (old_fields or {}).get(name), new_fields.get(name)
-        if old != new:
-            rows.append(
-                format_html('<h3 class="diff-field">{}</h3><div class="word-diff">{}</div>', name, word_diff(old, new))
-            )
-    return mark_safe("".join(rows)) if rows else "No changes to the words."  # noqa: S308 - built with format_html
-
-
 @admin.register(Revision)
 class RevisionAdmin(admin.ModelAdmin):
     list_display = ["title", "model", "action", "note", "saved_by", "saved_at"]
@@ -421,6 +419,8 @@ class RevisionAdmin(admin.ModelAdmin):
                 "restore_url": reverse("admin:guide_revision_restore", args=[revision.pk]),
                 "content_url": reverse(f"admin:guide_{revision.model}_change", args=[revision.object_id]),
             }
+            current = content_type.model.objects.filter(pk=revision.object_id).first()
+            extra |= {"approval": clinical_review.actions(request.user, current) if current else None}
         return super().change_view(request, object_id, form_url, (extra_context or {}) | extra)
 
     def get_urls(self):

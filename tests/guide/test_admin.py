@@ -1,6 +1,8 @@
 """Content editors change the guide in Django admin; clinicians approve it."""
 
 import json
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -366,3 +368,147 @@ def test_a_mistake_in_the_safety_boxes_is_named_by_its_line(client, editor, name
     assert "Enter a valid JSON" not in html and "how_often must be" not in html
     page.refresh_from_db()
     assert page.reviewed_text() == before
+
+
+# Issue 19 item 4: clinicians are told what is waiting, and approve from the preview.
+
+NEW_SENTENCE = "You can park in the car park behind the clinic."
+
+
+@pytest.fixture
+def second_clinician(django_user_model):
+    from django.contrib.auth.models import Group, Permission
+
+    user = django_user_model.objects.create_user(
+        "dr-patel", "patel@example.com", "a-long-test-password", is_staff=True, first_name="Ravi", last_name="Patel"
+    )
+    user.groups.add(Group.objects.get(name="Content editors"))
+    user.user_permissions.add(Permission.objects.get(codename="approve_page"))
+    return user
+
+
+def drafted(user, slug="what-to-expect"):
+    """A draft of a page by ``user``: one new sentence at the end."""
+    page = publishing.with_draft(Page.objects.get(slug=slug))
+    page.body += f"\n\n## Parking\n\n{NEW_SENTENCE}"
+    publishing.save_draft(page, user, "Added parking")
+    return page
+
+
+def test_the_admin_home_lists_the_pages_awaiting_their_first_clinical_review(client, editor, reviewer):
+    Page.objects.get(slug="ct-scan").approve(reviewer)
+    awaiting = Page.objects.exclude(review_status=APPROVED)
+    client.force_login(editor)
+    html = client.get("/admin/").content.decode()
+    assert f"Pages awaiting their first clinical review ({awaiting.count()})" in html
+    tips = Page.objects.get(slug="tips")
+    assert f'<a href="{change_url(tips)}">{tips.title}</a>' in html
+    assert f'<a href="{change_url(Page.objects.get(slug="ct-scan"))}">' not in html
+
+
+def test_asking_for_clinical_approval_emails_each_clinician_the_signed_preview_link(
+    client, editor, reviewer, second_clinician, clinic_staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    page = drafted(editor)
+    client.force_login(editor)
+    form = client.get(change_url(page)).content.decode()
+    assert "Ask for clinical approval" in form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/guide/page/{page.pk}/ask-for-approval/", follow=True)
+    assert "Asked 2 clinicians for their approval by email." in response.content.decode()
+    [message] = mailoutbox
+    assert sorted(message.to) == ["jones@example.com", "patel@example.com"]  # not the editor, not clinic staff
+    assert page.title in message.subject
+    link = re.search(r"http://\S+/preview/\S+/", message.body).group(0)
+    client.logout()
+    assert NEW_SENTENCE in client.get(urlsplit(link).path).content.decode()
+
+
+def test_only_someone_who_may_change_the_page_can_ask_for_approval(client, clinic_staff, mailoutbox):
+    page = Page.objects.get(slug="tips")
+    client.force_login(clinic_staff)
+    assert client.post(f"/admin/guide/page/{page.pk}/ask-for-approval/").status_code in (302, 403)
+    assert mailoutbox == []
+
+
+def test_a_clinician_approves_and_publishes_from_the_preview(client, editor, reviewer):
+    page = drafted(editor)
+    client.force_login(reviewer)
+    preview_html = client.get(f"/admin/guide/page/{page.pk}/preview/").content.decode()
+    assert "Approve and publish" in preview_html
+    response = client.post(f"/admin/guide/page/{page.pk}/approve-and-publish/", follow=True)
+    assert "Approved and published: patients now see this version." in response.content.decode()
+    page.refresh_from_db()
+    assert page.review_status == APPROVED and page.approved_by == reviewer and NEW_SENTENCE in page.body
+    client.logout()
+    html = client.get("/guide/what-to-expect/").content.decode()
+    assert NEW_SENTENCE in html and "Not yet checked by our radiologists" not in html
+
+
+@pytest.mark.parametrize("approval_required", [True, False])
+def test_a_clinician_cannot_approve_their_own_edit_from_the_preview(client, settings, reviewer, approval_required):
+    settings.PUBLISH_REQUIRES_APPROVAL = approval_required
+    page = drafted(reviewer)
+    client.force_login(reviewer)
+    preview_html = client.get(f"/admin/guide/page/{page.pk}/preview/").content.decode()
+    assert "The last edit is yours" in preview_html and "Approve and publish" not in preview_html
+    response = client.post(f"/admin/guide/page/{page.pk}/approve-and-publish/", follow=True)
+    assert "The last edit is yours" in response.content.decode()
+    page.refresh_from_db()
+    assert page.review_status == DRAFT and NEW_SENTENCE not in page.body
+
+
+def test_an_editor_without_the_approve_permission_cannot_approve_and_publish(client, editor, second_clinician):
+    page = drafted(second_clinician)
+    client.force_login(editor)
+    assert "Approve and publish" not in client.get(f"/admin/guide/page/{page.pk}/preview/").content.decode()
+    client.post(f"/admin/guide/page/{page.pk}/approve-and-publish/")
+    page.refresh_from_db()
+    assert page.review_status == DRAFT and NEW_SENTENCE not in page.body
+
+
+def test_a_clinician_approves_and_publishes_from_the_revision_diff(client, editor, reviewer):
+    from radiology_guide.guide.models import Revision
+
+    page = drafted(editor)
+    revision = Revision.objects.filter(model="page", object_id=page.pk, action="draft").first()
+    client.force_login(reviewer)
+    html = client.get(f"/admin/guide/revision/{revision.pk}/change/").content.decode()
+    assert "Approve and publish" in html and f'formaction="/admin/guide/page/{page.pk}/approve-and-publish/"' in html
+    client.post(f"/admin/guide/page/{page.pk}/approve-and-publish/")
+    page.refresh_from_db()
+    assert page.review_status == APPROVED and NEW_SENTENCE in page.body
+
+
+def test_the_preview_marks_what_differs_from_the_live_page(client, editor):
+    page = Page.objects.get(slug="what-to-expect")
+    client.force_login(editor)
+    data = page_form(page, body=page.body.replace("## ", f"{NEW_SENTENCE}\n\n## ", 1))
+    client.post(change_url(page), data)
+    html = client.get(f"/admin/guide/page/{page.pk}/preview/").content.decode()
+    assert f'<ins class="preview-change">{NEW_SENTENCE}</ins>' in html
+    assert html.count('class="preview-change"') == 1  # nothing else changed
+    assert "Changes from the published page are marked" in html
+
+
+def test_the_preview_marks_a_changed_warning_sign(client, editor):
+    page = Page.objects.get(slug="ct-scan")
+    old = page.warning_signs["next_visit"][1]
+    client.force_login(editor)
+    new = old.replace("2 weeks", "3 weeks")
+    lines = "\r\n".join([page.warning_signs["next_visit"][0], new])
+    client.post(change_url(page), safety_form(page, **{"warning_signs-next_visit": lines}))
+    html = client.get(f"/admin/guide/page/{page.pk}/preview/").content.decode()
+    assert '<del class="preview-change">2</del><ins class="preview-change">3</ins>' in html
+    assert client.get("/procedures/ct-scan/").content.decode().count("preview-change") == 0
+
+
+def test_no_save_and_publish_button_for_someone_who_cannot_publish(client, settings, editor, reviewer):
+    settings.PUBLISH_REQUIRES_APPROVAL = True
+    page = drafted(reviewer)
+    client.force_login(editor)  # may publish, but publishing is a clinician's approval now
+    assert 'name="_publish"' not in client.get(change_url(page)).content.decode()
+    client.force_login(reviewer)  # the last edit is theirs
+    assert 'name="_publish"' not in client.get(change_url(page)).content.decode()
+    publishing.save_draft(publishing.with_draft(Page.objects.get(pk=page.pk)), editor, "Tidied")
+    assert 'name="_publish"' in client.get(change_url(page)).content.decode()  # someone else's draft
