@@ -262,7 +262,7 @@ class PageAdmin(ContentAdmin):
             },
         ),
         (
-            "Scan or procedure safety (content/README.md has the format)",
+            "Scan or procedure safety",
             {"fields": ["preparation", "warning_signs", "risks"]},
         ),
         ("Sources and links", {"fields": ["sources", "related_pages"]}),
@@ -271,7 +271,7 @@ class PageAdmin(ContentAdmin):
     ]  # fmt: skip
     #: Fieldsets shown only for some pages: scan and procedure facts and safety,
     #: the comparison table's caption.
-    SCAN_AND_PROCEDURE_ONLY = ("Scan or procedure facts", "Scan or procedure safety (content/README.md has the format)")
+    SCAN_AND_PROCEDURE_ONLY = ("Scan or procedure facts", "Scan or procedure safety")
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
