@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 _TOKENS = re.compile(r"\s+|[^\s]+")
 # A tag, a run of spaces, or a word; a word stops at a tag.
 _HTML_TOKENS = re.compile(r"<[^>]*>|\s+|[^\s<]+")
+_SEGMENTS = re.compile(r"<[^>]*>|[^<]+")
 
 
 def _as_text(value):
@@ -97,21 +98,34 @@ def _readable(a, opcodes, words=1):
     return merged
 
 
-def mark_changes(old_html, new_html):
-    """``new_html`` (sanitised HTML) with the words not in ``old_html`` in
-    <ins class="preview-change">, and words taken out in <del> where they sat
-    among other words (a removed list item or paragraph is not shown)."""
-    a, b = _HTML_TOKENS.findall(str(old_html)), _HTML_TOKENS.findall(str(new_html))
-    out = []
+def _mark_words(a, b, out, following):
+    """Append ``b`` (tokens) to ``out`` with what differs from ``a`` marked."""
     for op, i1, i2, j1, j2 in _readable(a, difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()):
         if op == "equal":
             out += b[j1:j2]
             continue
         removed = a[i1:i2]
         before = next((t for t in reversed(out) if not t.isspace()), "<")
-        after = next((t for t in b[j1:] if not t.isspace()), "<")
+        after = next((t for t in [*b[j2:], *following] if not t.isspace()), "<")
         among_words = _is_word(before) or _is_word(after)
         if removed and among_words and not any(_is_tag(t) for t in removed) and any(_is_word(t) for t in removed):
             out.append(f'<del class="preview-change">{"".join(removed)}</del>')
         out += _wrap_words(b[j1:j2], "ins")
+
+
+def mark_changes(old_html, new_html):
+    """``new_html`` (sanitised HTML) with the words not in ``old_html`` in
+    <ins class="preview-change">, and words taken out in <del> where they sat
+    among other words (a removed list item or paragraph is not shown)."""
+    # Tags and runs of text first, then words only where those differ. Word by
+    # word from the start, the largest page (25 kB of HTML, 40 words changed)
+    # took 3.2 s; this way 0.1 s.
+    a, b = _SEGMENTS.findall(str(old_html)), _SEGMENTS.findall(str(new_html))
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out += b[j1:j2]
+            continue
+        words = _HTML_TOKENS.findall
+        _mark_words(words("".join(a[i1:i2])), words("".join(b[j1:j2])), out, words("".join(b[j2 : j2 + 1])))
     return mark_safe("".join(out))  # noqa: S308 - only our own tags added to sanitised HTML
