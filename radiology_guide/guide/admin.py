@@ -5,24 +5,19 @@ published version until someone with the ``publish_content`` permission
 presses "Save and publish". Every change goes through guide/publishing.py.
 """
 
-import difflib
-import json
-import re
-
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from radiology_guide.guide import content_types, preview, publishing, readability, safety
+from radiology_guide.guide import clinical_review, content_types, preview, publishing, readability
+from radiology_guide.guide.admin_forms import ContentForm, PageForm
+from radiology_guide.guide.changes import fields_diff
 from radiology_guide.guide.models import APPROVED, FAQ, ComparisonRow, Draft, GlossaryTerm, Page, Revision, Synonym
 
 
@@ -58,130 +53,6 @@ class UnpublishedFilter(admin.SimpleListFilter):
 def rendered(html):
     # The HTML was sanitised with an allow-list when it was saved.
     return mark_safe(f'<div class="rendered-preview">{html}</div>')  # noqa: S308
-
-
-class ContentForm(forms.ModelForm):
-    """The model's fields, and what an editor says about this save."""
-
-    change_note = forms.CharField(
-        label="What changed",
-        max_length=200,
-        required=False,
-        help_text="One line for the history, such as 'Added parking details'.",
-    )
-    publish_at = forms.SplitDateTimeField(
-        label="Publish at",
-        required=False,
-        widget=AdminSplitDateTime,
-        help_text="Optional: publish this draft automatically at this time (needs the publish permission).",
-    )
-
-    def clean(self):
-        # Browsers send a textarea's lines ending in CR LF; the files (and so
-        # every comparison with them) use LF.
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = value.replace("\r\n", "\n")
-        return cleaned
-
-    def clean_publish_at(self):
-        when = self.cleaned_data.get("publish_at")
-        if when is not None and when <= timezone.now():
-            raise forms.ValidationError("Choose a time in the future, or press 'Save and publish'.")
-        return when
-
-
-class SourceRows(forms.Widget):
-    """Sources as rows of name and web address, with empty rows to add more
-    (clear both boxes to remove one). Plain inputs: no JavaScript needed."""
-
-    template_name = "admin/guide/widgets/source_rows.html"
-    EMPTY_ROWS = 3
-
-    def format_value(self, value):
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                value = []
-        return list(value or [])
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        rows = [source for source in self.format_value(value) if isinstance(source, dict)]
-        rows += [{"name": "", "url": ""}] * self.EMPTY_ROWS
-        context["rows"] = [(number, row.get("name", ""), row.get("url", "")) for number, row in enumerate(rows, 1)]
-        return context
-
-    def _render(self, template_name, context, renderer=None):
-        # The project's templates folder, which the default form renderer does not search.
-        return mark_safe(render_to_string(template_name, context))  # noqa: S308 - an autoescaped template
-
-    def value_from_datadict(self, data, files, name):
-        if f"{name}-name" not in data:
-            return data.get(name)  # the JSON text itself (older forms, scripts)
-        pairs = zip(data.getlist(f"{name}-name"), data.getlist(f"{name}-url"), strict=False)
-        return [{"name": text.strip(), "url": url.strip()} for text, url in pairs if text.strip() or url.strip()]
-
-    def value_omitted_from_data(self, data, files, name):
-        return f"{name}-name" not in data and name not in data
-
-
-class SourcesField(forms.JSONField):
-    widget = SourceRows
-
-    def to_python(self, value):
-        if isinstance(value, list):
-            return value
-        return super().to_python(value)
-
-    def bound_data(self, data, initial):
-        return data if isinstance(data, list) else super().bound_data(data, initial)
-
-    def validate(self, value):
-        super().validate(value)
-        for source in value or []:
-            if not source.get("name") or not source.get("url"):
-                raise forms.ValidationError("Give each source both a name and a web address.")
-        # https only from the form (issue 14); the model still refuses anything
-        # that is not a web address, whatever saves it.
-        problems = safety.sources_problems(value or [], schemes=("https",))
-        if problems:
-            raise forms.ValidationError(problems[0][1])
-
-
-class PageForm(ContentForm):
-    related_pages = forms.ModelMultipleChoiceField(
-        label="Related pages",
-        queryset=Page.objects.exclude(kind=Page.Kind.PAGE).order_by("title"),
-        required=False,
-        # Ticks rather than the admin's two-box selector, whose script adds
-        # labels that axe reports (aria-prohibited-attr); it also needs no script.
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "related-pages"}),
-        help_text="Shown under 'Related pages': those already chosen keep their order, new ones go last.",
-    )
-
-    class Meta:
-        widgets = {"body": forms.Textarea(attrs={"rows": 30, "cols": 80, "class": "body-editor"})}
-        field_classes = {"sources": SourcesField}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "related_pages" in self.fields:
-            related = self.instance.related or []
-            chosen = {page.slug: page.pk for page in Page.objects.filter(slug__in=related)}
-            self.initial["related_pages"] = [chosen[slug] for slug in related if slug in chosen]
-
-    def clean(self):
-        cleaned = super().clean()
-        # Site pages have no related pages, and their form does not show the box.
-        shows_related = self.instance.pk is None or self.instance.kind != Page.Kind.PAGE
-        if shows_related and "related_pages" in cleaned:
-            kept = [slug for slug in self.instance.related or [] if slug in {p.slug for p in cleaned["related_pages"]}]
-            added = [page.slug for page in cleaned["related_pages"] if page.slug not in kept]
-            self.instance.related = kept + added
-        return cleaned
 
 
 PUBLISHING_FIELDSET = ("Saving", {"fields": ["change_note", "publish_at"]})
@@ -315,7 +186,8 @@ class ContentAdmin(admin.ModelAdmin):
                 "preview_url": reverse(f"admin:guide_{self.content_type.name}_preview", args=[obj.pk]),
                 "preview_link": preview.signed_link(request, obj),
                 "preview_days": preview.LINK_LIFETIME.days,
-                "can_publish": self.has_publish_permission(request),
+                "can_publish": clinical_review.may_publish(request.user, publishing.draft_of(obj)),
+                "ask_url": reverse(f"admin:guide_{self.content_type.name}_ask_for_approval", args=[obj.pk]),
                 "public_url": obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "",
             }
         return super().change_view(request, object_id, form_url, (extra_context or {}) | extra)
@@ -326,6 +198,16 @@ class ContentAdmin(admin.ModelAdmin):
             path(
                 "<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name=f"guide_{name}_preview"
             ),
+            path(
+                "<path:object_id>/ask-for-approval/",
+                self.admin_site.admin_view(self.ask_for_approval_view),
+                name=f"guide_{name}_ask_for_approval",
+            ),
+            path(
+                "<path:object_id>/approve-and-publish/",
+                self.admin_site.admin_view(self.approve_and_publish_view),
+                name=f"guide_{name}_approve_and_publish",
+            ),
             *super().get_urls(),
         ]
 
@@ -335,7 +217,35 @@ class ContentAdmin(admin.ModelAdmin):
         obj = get_object_or_404(self.model, pk=object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        return preview.response(request, obj)
+        return preview.response(request, obj, actions=clinical_review.actions(request.user, obj))
+
+    def ask_for_approval_view(self, request, object_id):
+        obj = get_object_or_404(self.model, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        count = clinical_review.ask_for_approval(obj, request.user)
+        if count:
+            people = "clinician" if count == 1 else "clinicians"
+            self.message_user(request, f"Asked {count} {people} for their approval by email.", messages.SUCCESS)
+        else:
+            self.message_user(
+                request,
+                "Nobody was asked: no other clinician who approves content has an email address.",
+                messages.WARNING,
+            )
+        return HttpResponseRedirect(reverse(f"admin:guide_{self.content_type.name}_change", args=[obj.pk]))
+
+    def approve_and_publish_view(self, request, object_id):
+        obj = get_object_or_404(self.model, pk=object_id)
+        if request.method != "POST":
+            raise PermissionDenied
+        try:
+            clinical_review.approve_and_publish(obj, request.user)
+        except publishing.NotAllowed as refused:
+            self.message_user(request, f"Not approved. {refused}", messages.WARNING)
+        else:
+            self.message_user(request, "Approved and published: patients now see this version.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse(f"admin:guide_{self.content_type.name}_change", args=[obj.pk]))
 
     @admin.display(description="As saved")
     def rendered_preview(self, obj):
@@ -367,7 +277,7 @@ class PageAdmin(ContentAdmin):
             },
         ),
         (
-            "Scan or procedure safety (content/README.md has the format)",
+            "Scan or procedure safety",
             {"fields": ["preparation", "warning_signs", "risks"]},
         ),
         ("Sources and links", {"fields": ["sources", "related_pages"]}),
@@ -376,7 +286,7 @@ class PageAdmin(ContentAdmin):
     ]  # fmt: skip
     #: Fieldsets shown only for some pages: scan and procedure facts and safety,
     #: the comparison table's caption.
-    SCAN_AND_PROCEDURE_ONLY = ("Scan or procedure facts", "Scan or procedure safety (content/README.md has the format)")
+    SCAN_AND_PROCEDURE_ONLY = ("Scan or procedure facts", "Scan or procedure safety")
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -469,44 +379,6 @@ class GlossaryTermAdmin(ChildAdmin):
 # History
 
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
-
-
-def _as_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, indent=1, ensure_ascii=False)
-
-
-def word_diff(old, new):
-    """Safe HTML: ``new`` with the words taken out of ``old`` in <del> and the
-    words put in, in <ins>."""
-    a, b = _TOKENS.findall(_as_text(old)), _TOKENS.findall(_as_text(new))
-    parts = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(escape("".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            parts.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if j2 > j1:
-            parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
-
-
-def fields_diff(old_fields, new_fields):
-    rows = []
-    for name in new_fields:
-        old, new = (old_fields or {}).get(name), new_fields.get(name)
-        if old != new:
-            rows.append(
-                format_html('<h3 class="diff-field">{}</h3><div class="word-diff">{}</div>', name, word_diff(old, new))
-            )
-    return mark_safe("".join(rows)) if rows else "No changes to the words."  # noqa: S308 - built with format_html
-
-
 @admin.register(Revision)
 class RevisionAdmin(admin.ModelAdmin):
     list_display = ["title", "model", "action", "note", "saved_by", "saved_at"]
@@ -570,6 +442,8 @@ class RevisionAdmin(admin.ModelAdmin):
                 "restore_url": reverse("admin:guide_revision_restore", args=[revision.pk]),
                 "content_url": reverse(f"admin:guide_{revision.model}_change", args=[revision.object_id]),
             }
+            current = content_type.model.objects.filter(pk=revision.object_id).first()
+            extra |= {"approval": clinical_review.actions(request.user, current) if current else None}
         return super().change_view(request, object_id, form_url, (extra_context or {}) | extra)
 
     def get_urls(self):

@@ -15,8 +15,9 @@ from django.core import signing
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 
-from radiology_guide.guide import content_types, prerender, publishing
+from radiology_guide.guide import changes, content_types, prerender, publishing
 from radiology_guide.guide.models import Page
 
 SALT = "radiology_guide.guide.preview"
@@ -60,26 +61,41 @@ def _never_kept(response):
     return response
 
 
-def response(request, obj):
-    """The public page that shows ``obj``, with ``obj``'s draft in it."""
+def response(request, obj, actions=None):
+    """The public page that shows ``obj``, with ``obj``'s draft in it and what
+    differs from the live page marked. ``actions``: a clinician's "Approve and
+    publish" (guide/clinical_review.py), on the admin preview only."""
     from radiology_guide.guide.views import page_template_and_context
 
     draft = publishing.draft_of(obj)
+    content_type = content_types.of(obj)
+    guide_page = isinstance(obj, Page) and obj.kind != Page.Kind.PAGE
+    if guide_page:
+        live = {"main_html": obj.main_html or prerender.render_main(obj)}
+    else:
+        live = {name: getattr(obj, name) for name in content_type.html_fields}
     publishing.with_draft(obj)
+    if guide_page:
+        obj.main_html = prerender.render_main(obj)  # the draft's, not the stored one
+    if draft:
+        for name, html in live.items():
+            setattr(obj, name, changes.mark_changes(html, getattr(obj, name)))
     if isinstance(obj, Page):
         page, replace = obj, None
-        if page.kind != Page.Kind.PAGE:
-            page.main_html = prerender.render_main(page)  # the draft's, not the stored one
     else:
-        page, replace = Page.objects.get(slug=content_types.of(obj).public_slug(obj)), obj
+        page, replace = Page.objects.get(slug=content_type.public_slug(obj)), obj
     template, context = page_template_and_context(page, replace)
+    if guide_page:
+        context["main_html"] = mark_safe(obj.main_html)  # noqa: S308 - marked here, even with DEBUG on
     context |= {
         "noindex": True,
         "preview_note": (
-            "Preview of a draft: patients do not see these changes until they are published."
+            "Preview of a draft: patients do not see these changes until they are published. "
+            "Changes from the published page are marked: words put in are highlighted, words taken out struck through."
             if draft
             else "Preview: this is the published page; there are no unpublished changes."
         ),
+        "preview_actions": actions,
     }
     return _never_kept(render(request, template, context))
 

@@ -28,3 +28,11 @@ def send_review_reminders():
     """Email the content editors what is waiting (drafts, reviews due in 30
     days, overdue reviews). Returns how many people were sent it."""
     return publishing.send_review_reminders()
+
+
+@task
+def send_approval_request(model: str, object_id: int, asked_by_id: int | None = None):
+    """Email the clinicians a signed preview link, asking for their approval."""
+    from radiology_guide.guide import clinical_review
+
+    return clinical_review.send_approval_request(model, object_id, asked_by_id)

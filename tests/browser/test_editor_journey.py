@@ -75,3 +75,84 @@ def test_editor_drafts_previews_publishes_and_restores_a_page(site, new_context,
     admin.goto(f"{site}/admin/")
     expect(admin.get_by_role("heading", name="Drafts waiting to publish (0)")).to_be_visible()
     assert axe_violations(admin) == []
+
+
+NEW_SIGN = "You feel faint or sick for more than a day after the scan."
+
+
+def test_editor_adds_a_warning_sign_in_plain_words_without_seeing_json(
+    site, new_context, django_user_model, staff_groups
+):
+    editor = django_user_model.objects.create_user("editor", password="a-long-test-password", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editors"))
+    scan = Page.objects.get(slug="ct-scan")
+    admin = new_context().new_page()
+    admin.goto(f"{site}/admin/guide/page/{scan.pk}/change/")
+    admin.get_by_label("Username").fill("editor")
+    admin.get_by_label("Password").fill("a-long-test-password")
+    admin.get_by_role("button", name="Log in").click()
+
+    expect(admin.get_by_label("Body")).to_be_visible()  # the change form, after signing in
+
+    # Every box on the form holds plain words: no JSON to keep valid.
+    for box in admin.locator("textarea:visible, input[type=text]:visible, input[type=url]:visible").all():
+        assert not box.input_value().lstrip().startswith(("{", "[")), box.get_attribute("name")
+    assert axe_violations(admin) == []
+
+    signs = admin.get_by_role("group", name="Warning signs").get_by_label("Call us or 111")
+    signs.fill(signs.input_value() + "\n" + NEW_SIGN)
+    risk = admin.get_by_role("group", name="Risk 2")
+    risk.get_by_label("How often").fill("often")
+    admin.get_by_role("button", name="Save and publish").click()
+
+    # A mistake is named by its place, and the editor's new sign is still there.
+    expect(admin.get_by_text("Risk 2, how often: write 'about 1 in N'")).to_be_visible()
+    expect(admin.get_by_label("Call us or 111")).to_have_value(signs.input_value())
+    assert NEW_SIGN in admin.get_by_label("Call us or 111").input_value()
+    assert axe_violations(admin) == []
+    admin.get_by_role("group", name="Risk 2").get_by_label("How often").fill(scan.risks[1]["how_often"])
+    admin.get_by_role("button", name="Save and publish").click()
+    expect(admin.get_by_text("Published: patients now see this version.")).to_be_visible()
+
+    patient = new_context().new_page()
+    patient.goto(f"{site}/procedures/ct-scan/")
+    expect(patient.get_by_role("listitem").filter(has_text=NEW_SIGN)).to_be_visible()
+
+
+def test_clinician_sees_what_waits_and_approves_a_marked_draft_from_the_preview(
+    site, new_context, django_user_model, staff_groups
+):
+    from django.contrib.auth.models import Permission
+
+    from radiology_guide.guide import publishing
+
+    editor = django_user_model.objects.create_user("editor", password="a-long-test-password", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editors"))
+    clinician = django_user_model.objects.create_user("dr-jones", password="a-long-test-password", is_staff=True)
+    clinician.groups.add(Group.objects.get(name="Content editors"))
+    clinician.user_permissions.add(Permission.objects.get(codename="approve_page"))
+    draft = publishing.with_draft(Page.objects.get(slug="what-to-expect"))
+    draft.body = draft.body.replace("## ", f"{NEW_WORDS}\n\n## ", 1)
+    publishing.save_draft(draft, editor, "Added parking")
+
+    admin = new_context().new_page()
+    admin.goto(f"{site}/admin/")
+    admin.get_by_label("Username").fill("dr-jones")
+    admin.get_by_label("Password").fill("a-long-test-password")
+    admin.get_by_role("button", name="Log in").click()
+    awaiting = Page.objects.exclude(review_status="approved").count()
+    expect(
+        admin.get_by_role("heading", name=f"Pages awaiting their first clinical review ({awaiting})")
+    ).to_be_visible()
+    assert axe_violations(admin) == []
+
+    admin.goto(f"{site}/admin/guide/page/{draft.pk}/preview/")
+    expect(admin.locator("ins.preview-change")).to_have_text(NEW_WORDS)
+    assert axe_violations(admin) == []
+    admin.get_by_role("button", name="Approve and publish").click()
+    expect(admin.get_by_text("Approved and published: patients now see this version.")).to_be_visible()
+
+    patient = new_context().new_page()
+    patient.goto(f"{site}/guide/what-to-expect/")
+    expect(patient.get_by_text(NEW_WORDS)).to_be_visible()
+    expect(patient.get_by_text("Not yet checked by our radiologists")).to_have_count(0)

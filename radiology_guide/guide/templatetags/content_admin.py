@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from radiology_guide.guide import publishing
+from radiology_guide.guide import clinical_review, publishing
 
 register = template.Library()
 
@@ -14,11 +14,14 @@ def waiting_panel(context):
     if not user.has_perm("guide.view_page"):
         return {"show": False}
     waiting = publishing.waiting()
+    first_review, review_again = clinical_review.awaiting_review()
     return {
         "show": True,
         "drafts": [(obj, draft, _draft_url(obj, draft)) for obj, draft in waiting["drafts"]],
         "due_soon": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in waiting["due_soon"]],
         "overdue": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in waiting["overdue"]],
+        "first_review": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in first_review],
+        "review_again": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in review_again],
         "days": publishing.REVIEW_WARNING_DAYS,
     }
 
