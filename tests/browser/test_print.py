@@ -147,3 +147,16 @@ def test_review_sheets_are_printed_to_pdf_by_chromium(transactional_db, content,
         assert review_sheet.version(Page.objects.get(slug=slug)) in text
         assert squeeze("Record my approval") not in text  # the admin's form is never on paper
     assert 'href="ct-scan.pdf"' in (tmp_path / "index.html").read_text()
+
+
+def test_the_summary_and_a_review_sheet_have_no_accessibility_violations(site, page, tmp_path):
+    from django.core.management import call_command
+
+    from tests.browser.support import axe_violations
+
+    page.goto(site + "/procedures/angioplasty-and-stenting/summary/")
+    violations = axe_violations(page)
+    call_command("review_sheets", "--output", str(tmp_path), "--page", "angioplasty-and-stenting")
+    page.goto((tmp_path / "angioplasty-and-stenting.html").as_uri())
+    violations += axe_violations(page)
+    assert violations == [], "\n".join(violations)

@@ -59,7 +59,8 @@ def test_an_approved_page_shows_its_review_dates_and_who_approved_it_with_their_
 
 def test_the_review_panel_comes_after_the_sources_near_the_end_of_the_page(client):
     html = client.get("/procedures/ct-scan/").content.decode()
-    assert html.index("Where this information comes from") < html.index("Page review") < html.index("Related pages")
+    sources, panel = html.index("Where this information comes from"), html.index('class="review-dates"')
+    assert sources < panel < html.index("Related pages")
 
 
 def test_an_approval_keeps_the_registration_it_was_given_when_the_profile_changes_later(registered_reviewer):
@@ -123,3 +124,21 @@ def test_a_file_awaiting_review_cannot_carry_a_registration(content_dir):
     path.write_text(path.read_text().replace("review_status:", "reviewer_registration: GMC 1234567\nreview_status:", 1))
     with pytest.raises(ContentError, match="reviewer_registration"):
         content_files.read_content(content_dir)
+
+
+def test_the_migration_keeps_a_synced_page_synced_so_the_next_sync_sees_no_edit():
+    import importlib
+
+    from django.apps import apps
+
+    from radiology_guide.guide.models import content_hash
+
+    migration = importlib.import_module("radiology_guide.guide.migrations.0008_review_panel_and_sheet")
+    page = Page.objects.get(slug="ct-scan")
+    before = content_hash({name: getattr(page, name) for name in migration.OLD_FILE_FIELDS})
+    Page.objects.filter(pk=page.pk).update(synced_hash=before)  # as the last sync left it
+    edited = Page.objects.get(slug="mri-scan")
+    Page.objects.filter(pk=edited.pk).update(synced_hash="an admin edited it since")
+    migration.keep_synced_hashes(apps, None)
+    assert Page.objects.get(pk=page.pk).synced_hash == page.current_hash()
+    assert Page.objects.get(pk=edited.pk).synced_hash == "an admin edited it since"
