@@ -19,6 +19,8 @@ from radiology_guide.guide import clinical_review, content_types, preview, publi
 from radiology_guide.guide.admin_forms import ContentForm, PageForm
 from radiology_guide.guide.changes import fields_diff
 from radiology_guide.guide.models import APPROVED, FAQ, ComparisonRow, Draft, GlossaryTerm, Page, Revision, Synonym
+from radiology_guide.guide.review_sheet import ReviewerProfile  # the sheet's form records it
+from radiology_guide.guide.review_sheet import admin_view as review_sheet_view
 
 
 class ReviewOverdueFilter(admin.SimpleListFilter):
@@ -318,16 +320,34 @@ class PageAdmin(ContentAdmin):
 
     @admin.display(description="Clinical review")
     def review_record(self, page):
+        sheet = format_html(
+            ' <a href="{}">Review sheet (print it, or approve it there)</a>',
+            reverse("admin:guide_page_review_sheet", args=[page.pk]) if page.pk else "",
+        )
         if page.review_status == APPROVED:
             return format_html(
-                "Approved by {} ({}) on {}. Next review due {}. Publishing a change to anything a patient sees "
-                "returns the page to draft.",
+                "Approved by {} ({}{}) on {}, review sheet {}. Next review due {}. Publishing a change to anything a "
+                "patient sees returns the page to draft.{}",
                 page.approved_by_name,
                 page.reviewer_role,
+                f", {page.reviewer_registration}" if page.reviewer_registration else "",
                 page.approved_on,
+                page.review_sheet or "not recorded",
                 page.next_review_due,
+                sheet,
             )
-        return "Awaiting clinical review. Approval sets the review dates; editing an approved page sends it back here."
+        return format_html(
+            "Awaiting clinical review. Approval sets the review dates; editing an approved page sends it back here.{}",
+            sheet if page.pk else "",
+        )
+
+    def get_urls(self):
+        sheet = path(
+            "<path:object_id>/review-sheet/",
+            self.admin_site.admin_view(review_sheet_view),
+            name="guide_page_review_sheet",
+        )
+        return [sheet, *super().get_urls()]
 
     @admin.action(description="Record clinical approval of the selected pages", permissions=["approve"])
     def approve_pages(self, request, queryset):
@@ -498,6 +518,13 @@ class SynonymAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="In content/synonyms.yml")
     def from_file(self, obj):
         return obj.url == obj.synced_url
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    """A clinician's role and registration, shown on the pages they approve."""
+
+    list_display = ["user", "role", "registration"]
 
 
 from radiology_guide.guide import admin_drafts  # noqa: E402, F401 - registers the drafts' admin

@@ -19,9 +19,13 @@ from radiology_guide.guide import safety, safety_rules
 from radiology_guide.guide.markdown import image_problems
 
 COMMON_FIELDS = {"title", "summary", "review_status", "sources", "approved_by", "approved_on", "reviewer_role"}
+COMMON_FIELDS |= {"reviewer_registration", "review_sheet"}
 REQUIRED_FIELDS = {"title", "summary", "review_status", "sources"}
 # Review dates are set by a clinician's approval in admin, never typed by hand.
 REVIEW_RECORD_FIELDS = {"approved_by", "approved_on", "reviewer_role"}
+# Also written by export_content for an approved page, when the approval has
+# them (approvals recorded before issue 20 have neither).
+OPTIONAL_REVIEW_RECORD_FIELDS = {"reviewer_registration", "review_sheet"}
 HAND_TYPED_DATES = ("last_reviewed", "next_review_due")
 SECTION_FIELDS = COMMON_FIELDS | {"slug", "order", "related", "glossary_senses", "glossary_skip"}
 STRUCTURED_FIELDS = ("dose", "dose_source", "sedation_aftercare", "preparation", "warning_signs", "risks")
@@ -40,7 +44,8 @@ ID_COMMENT = re.compile(r"^<!--\s*(id|also):\s*(.*?)\s*-->\s*$")
 PAGE_DEFAULTS = {
     "kind": "section", "order": 0, "body": "", "caption": "", "approved_by_name": "", "approved_on": None,
     "related": [], "duration": "", "ionising_radiation": None, "dose_band": "", "sedation": "", "usual_stay": "",
-    "last_reviewed": None, "next_review_due": None, "reviewer_role": "",
+    "last_reviewed": None, "next_review_due": None, "reviewer_role": "", "reviewer_registration": "",
+    "review_sheet": "",
     "dose": "", "dose_source": {}, "sedation_aftercare": False, "preparation": {}, "warning_signs": {}, "risks": [],
     "glossary_senses": {}, "glossary_skip": [],
 }  # fmt: skip
@@ -279,7 +284,9 @@ def _common(path, meta, header, allowed):
         raise ContentError(path, lines("review_status"), f"review_status must be one of {sorted(REVIEW_STATUSES)}")
     approved = meta["review_status"] == "approved"
     record = {key: meta[key] for key in REVIEW_RECORD_FIELDS if key in meta}
-    if not approved and record:
+    optional = {key: meta[key] for key in OPTIONAL_REVIEW_RECORD_FIELDS if key in meta}
+    if not approved and (record or optional):
+        record |= optional
         key = sorted(record)[0]
         raise ContentError(path, lines(key), f"'{key}' is written only by export_content for an approved page")
     if approved and set(record) != REVIEW_RECORD_FIELDS:
@@ -302,6 +309,8 @@ def _common(path, meta, header, allowed):
         "reviewer_role": str(meta.get("reviewer_role") or "").strip(),
         "approved_by_name": str(meta.get("approved_by") or ""),
         "approved_on": approved_on,
+        "reviewer_registration": str(meta.get("reviewer_registration") or "").strip(),
+        "review_sheet": str(meta.get("review_sheet") or "").strip(),
         "sources": [{"name": str(s["name"]).strip(), "url": str(s["url"])} for s in meta["sources"]],
     }
 
@@ -507,6 +516,9 @@ def _front_matter(fields, extra_keys=()):
         meta["approved_by"] = fields.get("approved_by_name") or ""
         meta["approved_on"] = fields.get("approved_on")
         meta["reviewer_role"] = fields.get("reviewer_role") or ""
+        for key in ("reviewer_registration", "review_sheet"):
+            if fields.get(key):
+                meta[key] = fields[key]
     meta["sources"] = fields["sources"]
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n"
 

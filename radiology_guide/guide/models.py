@@ -97,12 +97,15 @@ class Page(SyncedContent):
     FILE_FIELDS = (
         "kind", "slug", "title", "summary", "order", "body", "caption", "review_status",
         "last_reviewed", "next_review_due", "reviewer_role", "approved_by_name", "approved_on",
+        "reviewer_registration", "review_sheet",
         "sources", "related", "duration", "ionising_radiation", "dose_band", "sedation", "usual_stay",
         "dose", "dose_source", "sedation_aftercare", "preparation", "warning_signs", "risks",
         "glossary_senses", "glossary_skip",
     )  # fmt: skip
     #: The record of the approval itself; every other file field is what a clinician approves.
-    APPROVAL_FIELDS = ("review_status", "approved_by_name", "approved_on")
+    APPROVAL_FIELDS = (
+        "review_status", "approved_by_name", "approved_on", "reviewer_registration", "review_sheet",
+    )  # fmt: skip
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SECTION)
     slug = models.SlugField(max_length=80, unique=True)
@@ -124,6 +127,11 @@ class Page(SyncedContent):
     )
     approved_by_name = models.CharField(max_length=200, blank=True, editable=False)
     approved_on = models.DateField(null=True, blank=True, editable=False)
+    # The approver's professional registration (e.g. "GMC 1234567") as it was
+    # when they approved, and the version of the review sheet they checked
+    # (guide/review_sheet.py): the page shows the first, the file keeps both.
+    reviewer_registration = models.CharField(max_length=60, blank=True, editable=False)
+    review_sheet = models.CharField("review sheet version", max_length=12, blank=True, editable=False)
     sources = models.JSONField(
         default=list, blank=True, help_text='A list of {"name": ..., "url": ...}: https:// addresses of specific pages.'
     )
@@ -247,7 +255,8 @@ class Page(SyncedContent):
     #: What returning to draft clears: the approval and the dates it set.
     DRAFT_VALUES = {
         "review_status": DRAFT, "approved_by": None, "approved_by_name": "", "approved_on": None,
-        "last_reviewed": None, "next_review_due": None, "reviewer_role": "",
+        "last_reviewed": None, "next_review_due": None, "reviewer_role": "", "reviewer_registration": "",
+        "review_sheet": "",
     }  # fmt: skip
 
     def return_to_draft(self):
@@ -255,17 +264,43 @@ class Page(SyncedContent):
             setattr(self, name, value)
 
     def approve(self, user, on=None):
-        """Record a clinician's approval: who, when, and the next review date."""
+        """Record a clinician's approval: who (with their role and registration
+        from their reviewer profile), when, the next review date, and the
+        version of the review sheet that shows the page as approved."""
+        from radiology_guide.guide import review_sheet
+
         on = on or timezone.localdate()
+        profile = ReviewerProfile.objects.filter(user=user).first() or ReviewerProfile()
         self.review_status = APPROVED
         self.approved_by = user
         self.approved_by_name = user.get_full_name() or user.get_username()
         self.approved_on = on
         self.last_reviewed = on
         self.next_review_due = add_years(on, REVIEW_CYCLE_YEARS)
-        self.reviewer_role = settings.CLINICAL_REVIEWER_ROLE
+        self.reviewer_role = profile.role or settings.CLINICAL_REVIEWER_ROLE
+        self.reviewer_registration = profile.registration
+        self.review_sheet = review_sheet.version(self)
         self._loaded_text = self.reviewed_text()  # approving is not an edit
         self.save()
+
+    def references(self):
+        """Every source the page cites, numbered once each: the page's own
+        sources, then the dose's and each risk's if not among them. A figure
+        links to its number ("[source 2]") in "Where this information comes
+        from", so the citations do not interrupt the page."""
+        cited = [*(self.sources or []), *([self.dose_source] if self.dose_source else [])]
+        cited += [risk.get("source") for risk in self.risks or [] if isinstance(risk, dict) and risk.get("source")]
+        numbered, seen = [], set()
+        for source in cited:
+            if isinstance(source, dict) and source.get("url") not in seen:
+                seen.add(source.get("url"))
+                numbered.append({"number": len(numbered) + 1, "name": source.get("name", ""), "url": source["url"]})
+        return numbered
+
+    def reference_number(self, source):
+        """The number of ``source`` among references(), or None."""
+        url = (source or {}).get("url")
+        return next((ref["number"] for ref in self.references() if ref["url"] == url), None)
 
     def related_pages(self, by_slug=None):
         """The related pages that exist, in order. ``by_slug`` (slug -> page),
@@ -276,6 +311,26 @@ class Page(SyncedContent):
             pages = Page.objects.filter(slug__in=self.related).only(*LINK_FIELDS)
             by_slug = {page.slug: page for page in pages}
         return [by_slug[slug] for slug in self.related if slug in by_slug]
+
+
+class ReviewerProfile(models.Model):
+    """How a clinician who approves content is shown on the pages they approve:
+    their role and professional registration. Copied into each approval, so a
+    later change does not rewrite what was recorded."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile")
+    role = models.CharField(
+        max_length=120, blank=True, help_text="As patients read it, e.g. “Consultant interventional radiologist”."
+    )
+    registration = models.CharField(
+        "professional registration",
+        max_length=60,
+        blank=True,
+        help_text="The register and number, e.g. “GMC 1234567” or “HCPC RA12345”.",
+    )
+
+    def __str__(self):
+        return f"Reviewer profile of {self.user}"
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -518,6 +573,7 @@ class Revision(models.Model):
     # Review records are never restored: an old approval cannot come back.
     NOT_RESTORED = frozenset(
         {"review_status", "approved_by_name", "approved_on", "last_reviewed", "next_review_due", "reviewer_role"}
+        | {"reviewer_registration", "review_sheet"}
     )
 
 

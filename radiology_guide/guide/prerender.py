@@ -111,11 +111,20 @@ def structured_context(page):
             key: [_inline(text) for text in signs.get(key) or []]
             for key in ("call_999", "call_111_or_unit", "next_visit")
         },
+        # Each figure links to its source's number in "Where this information
+        # comes from" at the end: the citations in full made the page 13 phone
+        # screens long (issue 19).
         "risks": [
-            {"what": _inline(risk["what"]), "how_often": risk["how_often"], "source": risk["source"]}
+            {
+                "what": _inline(risk["what"]),
+                "how_often": risk["how_often"],
+                "source": risk["source"],
+                "ref": page.reference_number(risk["source"]),
+            }
             for risk in page.risks or []
         ],
         "dose": _inline(page.dose) if page.dose else "",
+        "dose_ref": page.reference_number(page.dose_source) if page.dose_source else None,
     }
 
 

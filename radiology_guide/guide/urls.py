@@ -9,6 +9,7 @@ urlpatterns = [
     path("guide/<slug:slug>/", views.section, name="section"),
     path("procedures/", views.procedures, name="procedures"),
     path("procedures/<slug:slug>/", views.procedure, name="procedure"),
+    path("procedures/<slug:slug>/summary/", views.procedure_summary, name="procedure_summary"),
     path("compare/", views.compare, name="compare"),
     path("faqs/", views.faqs, name="faqs"),
     path("glossary/", views.glossary, name="glossary"),

@@ -140,6 +140,15 @@ def procedure(request, slug):
 
 
 @require_safe
+def procedure_summary(request, slug):
+    """One page to print and keep: how to prepare, when to get help and the
+    clinic's number, without the rest of the page (issue 19)."""
+    page = get_object_or_404(Page, slug=slug, kind__in=[Page.Kind.SCAN, Page.Kind.PROCEDURE])
+    # The clinic's number comes from the context processor, as in the site's footer.
+    return render(request, "guide/procedure_summary.html", {"page": page, **prerender.structured_context(page)})
+
+
+@require_safe
 def procedures(request):
     """All scans and procedures, filtered by plain links and a GET form (no JavaScript)."""
     chosen = {name: request.GET.get(name, "") for name in PROCEDURE_FILTERS}

@@ -90,7 +90,7 @@ def test_with_approval_required_an_editors_new_faq_waits_for_a_clinician(
     client.force_login(reviewer)
     assert publish_drafts(client, draft).status_code == 302
     html = public(client, "/faqs/")
-    assert NEW_QUESTION in html and "Clinically reviewed" in html
+    assert NEW_QUESTION in html and "Page last reviewed" in html
     faqs = Page.objects.get(slug="faqs")
     assert faqs.approved_by == reviewer
     assert Revision.objects.filter(model="page", object_id=faqs.pk, action="approved", note__contains="parking")
@@ -152,7 +152,7 @@ def test_an_editor_who_cannot_approve_cannot_change_a_picture_on_an_approved_pag
     client.force_login(second_reviewer)
     assert client.post(f"/admin/images/image/{image.pk}/change/", form).status_code == 302
     html = public(client, page.get_absolute_url())
-    assert 'alt="Something else entirely."' in html and "by Ife Okafor" in html
+    assert 'alt="Something else entirely."' in html and "<dd>Ife Okafor" in html
     note = Revision.objects.filter(model="page", object_id=page.pk).first().note
     assert "knee-scan" in note
 

@@ -89,7 +89,9 @@ def test_the_facts_box_gives_the_dose_and_its_source(client):
     html = main_of(client.get(page.get_absolute_url()).content.decode())
     facts = html[html.index('class="facts"') : html.index("</section>", html.index('class="facts"'))]
     assert f"{page.dose_band} dose" in facts
-    assert "Radiation dose" in facts and f'<a href="{page.dose_source["url"]}">' in facts
+    number = page.reference_number(page.dose_source)  # its source is listed at the end (issue 19)
+    assert "Radiation dose" in facts and f'<a class="source-ref" href="#source-{number}">' in facts
+    assert f'<li id="source-{number}"><a href="{page.dose_source["url"]}">' in html
 
 
 def test_a_page_without_ionising_radiation_shows_no_dose(client):
