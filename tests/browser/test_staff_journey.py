@@ -214,3 +214,42 @@ def test_without_javascript_a_link_is_made_found_and_revoked(site, new_context, 
     page.get_by_role("button", name="Yes, revoke it").click()
     expect(page.get_by_text("This link was revoked on")).to_be_visible()
     assert EnquiryLink.objects.get().revoked_at is not None
+
+
+# The printable width of each sheet (less its @page margins) in CSS pixels.
+PRINTABLE = {"a4": {"width": round((210 - 2 * 18) * 96 / 25.4), "height": 1000},
+             "a5": {"width": round((148 - 2 * 12) * 96 / 25.4), "height": 800}}  # fmt: skip
+
+
+def quiet_zone_in_modules(picture, modules):
+    """How many modules of light margin the drawn QR code has on its
+    narrowest side (the standard asks for 4)."""
+    dark = picture.convert("L").point(lambda value: 255 if value < 128 else 0)
+    left, top, right, bottom = dark.getbbox()
+    module = (right - left) / modules
+    return min(left, top, picture.width - right, picture.height - bottom) / module
+
+
+@pytest.mark.parametrize("media", ["screen", "print"])
+@pytest.mark.parametrize("size", ["a4", "a5"])
+def test_the_leaflets_qr_code_is_whole_with_its_quiet_zone_and_scans(site, new_context, django_user_model,
+                                                                      staff_groups, settings, size, media):  # fmt: skip
+    import segno
+
+    settings.REQUIRE_STAFF_MFA = False
+    settings.SITE_URL = site
+    user = django_user_model.objects.create_user("sam", password="a-long-test-password")
+    user.groups.add(Group.objects.get(name="Clinic staff"))
+    link = EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan", created_by=user)
+    page = new_context(viewport=PRINTABLE[size]).new_page()
+    sign_in(page, site, "sam", "a-long-test-password")
+    page.goto(f"{site}/staff/links/{link.pk}/leaflet/?size={size}")
+    page.emulate_media(media=media)
+    qr = page.locator(".leaflet-qr svg")
+    box = qr.bounding_box()
+    width_mm = box["width"] * 25.4 / 96
+    assert round(width_mm) == (60 if size == "a4" else 45) and box["width"] == box["height"]
+    picture = Image.open(io.BytesIO(qr.screenshot()))
+    assert [found.text for found in zxingcpp.read_barcodes(picture)] == [link.full_url()]
+    modules, _ = segno.make(link.full_url(), error="m").symbol_size(scale=1, border=0)
+    assert quiet_zone_in_modules(picture, modules) > 3.5  # 4, less a pixel of anti-aliasing

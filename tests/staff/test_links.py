@@ -234,6 +234,16 @@ def test_the_leaflet_has_the_qr_code_short_address_clinic_topic_and_expiry(staff
     assert "leaflet-a5" in staff_client.get(f"/staff/links/{link.pk}/leaflet/?size=a5").content.decode()
 
 
+def test_the_leaflets_qr_code_scales_to_its_box_with_a_quiet_zone(staff_client):
+    link = create_link(staff_client)
+    html = staff_client.get(f"/staff/links/{link.pk}/leaflet/").content.decode()
+    svg = re.search(r"<svg[^>]*>", html).group(0)
+    # A viewBox with 4 light modules on every side, and no fixed size to be cut off by the 60 mm box.
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    assert "width=" not in svg and "height=" not in svg
+    assert re.search(r'<path[^>]* d="M4 4\.5h', html) and size >= 21 + 8
+
+
 def test_qr_png_decodes_to_the_link(staff_client):
     link = create_link(staff_client)
     response = staff_client.get(f"/staff/links/{link.pk}/qr.png")
