@@ -46,8 +46,17 @@ def request_id(header_value):
     return secrets.token_hex(8)
 
 
+# An enquiry link's code is as good as the link: /e/7K3M-9QXP-4DRA is
+# logged as /e/[code], so the log cannot hand out patients' links.
+LINK_CODE_IN_PATH = re.compile(r"^/e/[^/]+")
+
+
 def loggable(text):
     return UNSAFE_IN_LOG.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode()), text)
+
+
+def loggable_path(path):
+    return loggable(LINK_CODE_IN_PATH.sub("/e/[code]", path))
 
 
 def log_request(request_id, method, path, status, started):
@@ -55,7 +64,7 @@ def log_request(request_id, method, path, status, started):
         "request id=%s method=%s path=%s status=%s ms=%.1f",
         request_id,
         loggable(method),
-        loggable(path),
+        loggable_path(path),
         status,
         (time.perf_counter() - started) * 1000,
     )
@@ -109,7 +118,7 @@ class DatabaseUnavailableMiddleware:
             logger.error(
                 "database unavailable id=%s path=%s error=%s",
                 request.id,
-                loggable(request.path),
+                loggable_path(request.path),
                 type(exception).__name__,
             )
             response = TemplateResponse(request, "503.html", status=503)

@@ -87,7 +87,7 @@ def link_landing(request, token):
     if not link.is_live:
         return handle_enquiry(request, template="enquiries/link_expired.html")
     if request.method == "GET":
-        link.record_open()
+        link.record_open(request)
     page = Page.objects.filter(slug=link.topic).first()
     pages = ([page] + page.related_pages()) if page else []
     return handle_enquiry(

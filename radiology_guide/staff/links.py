@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from radiology_guide.core.models import ClinicDetails
-from radiology_guide.enquiries.models import EnquiryLink
+from radiology_guide.enquiries.models import EnquiryLink, one_line
 from radiology_guide.staff.access import staff_required
 from radiology_guide.staff.forms import EmailLinkForm, SendLinkForm
 from radiology_guide.staff.qr import qr_png, qr_svg
@@ -36,9 +36,12 @@ def link_email(link, address):
     HTML, with no tracking (no images, no redirects, no pixels)."""
     clinic = ClinicDetails.load()
     context = {"link": link, "clinic": clinic, "site_url": settings.SITE_URL}
-    sender = formataddr((clinic.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+    # Headers are built from one line each: a newline typed into the clinic's
+    # name in the admin made every link email fail to build.
+    name = one_line(clinic.name)
+    sender = formataddr((name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
     message = EmailMultiAlternatives(
-        subject=f"{clinic.name}: information about {link.topic_title}",
+        subject=one_line(f"{name}: information about {link.topic_title}"),
         body=render_to_string("emails/enquiry_link.txt", context),
         from_email=sender,
         to=[address],

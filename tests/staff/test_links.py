@@ -273,7 +273,7 @@ def test_a_mail_server_that_is_down_is_an_error_message_and_no_link(staff_client
 def test_patient_lands_on_the_topic_with_the_form_preselected_and_the_open_counted(client, staff_client):
     link = create_link(staff_client)
     staff_client.logout()
-    response = client.get(link.get_absolute_url())
+    response = client.get(link.get_absolute_url(), headers={"User-Agent": "Mozilla/5.0 (iPhone) Safari/605.1"})
     html = response.content.decode()
     assert "<h1>Fibroid embolisation (UFE)</h1>" in html
     assert 'href="/procedures/uterine-fibroid-embolisation/"' in html
