@@ -43,7 +43,8 @@ def is_a_person_reading(request):
 def first_in_window(link_pk, request):
     """True for the first visit from this address and browser to this link
     in the window (cache.add is atomic where it matters, on Redis)."""
-    visitor = salted_hmac("enquiry-link-open", f"{client_address(request)}|{request.headers.get('User-Agent', '')}")
+    seen = f"{client_address(request)}|{request.headers.get('User-Agent', '')}"
+    visitor = salted_hmac("enquiry-link-open", seen, algorithm="sha256")
     return cache.add(f"link-open:{link_pk}:{visitor.hexdigest()[:32]}", 1, OPEN_WINDOW_SECONDS)
 
 

@@ -171,7 +171,7 @@ def test_plain_text_emails_keep_apostrophes_and_ampersands(
     ClinicDetails(pk=1, name="St Mary's & St John's").save()
     client.force_login(clinic_staff)
     link = EnquiryLink.objects.create(topic="ct-scan", topic_title="Children's CT & X-ray")
-    client.post(f"/staff/links/{link.pk}/", {"email": "patient@example.com"})
+    client.post(f"/staff/links/{link.pk}/", {"email": "patient@example.com", "checked": "yes"})
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/enquire/", valid_post(topic="ct-scan"))
     bodies = [message.body for message in mail.outbox]
