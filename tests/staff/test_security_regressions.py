@@ -21,7 +21,8 @@ VERIFY = "/account/two-factor/verify/"
 
 
 def shown_secret(response):
-    return re.search(r'<code class="secret">([A-Z2-7]+)</code>', response.content.decode()).group(1)
+    shown = re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', response.content.decode()).group(1)
+    return shown.replace(" ", "")  # shown in groups of four
 
 
 def code_for(secret):
