@@ -145,6 +145,7 @@ def test_every_staff_page_passes_axe_and_fits_the_screen(
     enquiry = Enquiry.objects.create(
         name="Grace Hopper", email="grace@example.com", phone="07700 900461", preferred_contact="phone",
         topic="ct-scan", topic_title="CT scan", consent_at=link.created_at, submission_token="t1", link=link,
+        message="My nephrostomy bag is leaking. " + "What should I do about it before Monday? " * 5,
     )  # fmt: skip
     enquiry.record("note", user, "Called back on Monday.")
     page = new_context(viewport=viewport).new_page()
@@ -162,7 +163,16 @@ def test_every_staff_page_passes_axe_and_fits_the_screen(
     page.goto(site + "/staff/")
     page.get_by_role("button", name="Create and send").click()
     problems += axe_violations(page)
+    # An action that fails, with its error summary; then one that works, with its message.
+    page.goto(f"{site}/staff/enquiries/{enquiry.reference}/")
+    page.get_by_role("button", name="Close the enquiry").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose an outcome")
+    problems += axe_violations(page)
+    page.get_by_role("button", name="Assign to me").click()
+    expect(page.locator(".panel[role=status]")).to_have_text("Assigned to you.")
+    problems += axe_violations(page)
     # The address to check before sending.
+    page.goto(site + "/staff/")
     page.get_by_label("Topic").fill("CT scan")
     page.get_by_label("Patient's email address").fill("grace@example.com")
     page.get_by_role("button", name="Create and send").click()
