@@ -46,17 +46,19 @@ def request_id(header_value):
     return secrets.token_hex(8)
 
 
-# An enquiry link's code is as good as the link: /e/7K3M-9QXP-4DRA is
-# logged as /e/[code], so the log cannot hand out patients' links.
-LINK_CODE_IN_PATH = re.compile(r"^/e/[^/]+")
-
-
 def loggable(text):
     return UNSAFE_IN_LOG.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode()), text)
 
 
-def loggable_path(path):
-    return loggable(LINK_CODE_IN_PATH.sub("/e/[code]", path))
+# A preview link's token lets anyone holding it read a draft: never logged.
+PREVIEW_TOKEN = re.compile(r"^/preview/[^/]+/")
+# An enquiry link's code is as good as the link: /e/7K3M-9QXP-4DRA is logged
+# as /e/[code], so the log cannot hand out patients' links.
+LINK_CODE = re.compile(r"^/e/[^/]+")
+
+
+def logged_path(path):
+    return loggable(LINK_CODE.sub("/e/[code]", PREVIEW_TOKEN.sub("/preview/[token]/", path)))
 
 
 def log_request(request_id, method, path, status, started):
@@ -64,7 +66,7 @@ def log_request(request_id, method, path, status, started):
         "request id=%s method=%s path=%s status=%s ms=%.1f",
         request_id,
         loggable(method),
-        loggable_path(path),
+        logged_path(path),
         status,
         (time.perf_counter() - started) * 1000,
     )
@@ -118,7 +120,7 @@ class DatabaseUnavailableMiddleware:
             logger.error(
                 "database unavailable id=%s path=%s error=%s",
                 request.id,
-                loggable_path(request.path),
+                logged_path(request.path),
                 type(exception).__name__,
             )
             response = TemplateResponse(request, "503.html", status=503)
