@@ -56,10 +56,13 @@ def loggable(text):
 
 # A preview link's token lets anyone holding it read a draft: never logged.
 PREVIEW_TOKEN = re.compile(r"^/preview/[^/]+/")
+# An enquiry link's code is as good as the link: /e/7K3M-9QXP-4DRA is logged
+# as /e/[code], so the log cannot hand out patients' links.
+LINK_CODE = re.compile(r"^/e/[^/]+")
 
 
 def logged_path(path):
-    return loggable(PREVIEW_TOKEN.sub("/preview/[token]/", path))
+    return loggable(LINK_CODE.sub("/e/[code]", PREVIEW_TOKEN.sub("/preview/[token]/", path)))
 
 
 def log_request(request_id, method, path, status, started):

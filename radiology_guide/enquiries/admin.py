@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 
-from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, EnquiryLink
+from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, EnquiryLink, inbox_workers
 
 CSV_FIELDS = ["reference", "received_at", "status", "topic_title", "name", "email", "phone", "preferred_contact"]
 
@@ -59,6 +59,13 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # enquiries come from patients, through the form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only people who can work the inbox: the list named every user
+        # (patients' details would be handed to someone who cannot see them).
+        if db_field.name == "assignee":
+            kwargs["queryset"] = inbox_workers().order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data:

@@ -55,6 +55,21 @@ def one_line(text):
     return " ".join("".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text).split())
 
 
+# The one permission for the staff area, declared on Enquiry's Meta below;
+# radiology_guide.staff.access decides with it.
+STAFF_AREA_PERMISSION = "enquiries.use_staff_area"
+
+
+def inbox_workers():
+    """The people an enquiry can be assigned to: active users who can work
+    the inbox (by the permission, from a group or their own; superusers)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.with_perm(
+        STAFF_AREA_PERMISSION, is_active=True, backend="django.contrib.auth.backends.ModelBackend"
+    )
+
+
 class EnquiryQuerySet(models.QuerySet):
     def pending_notification(self):
         return self.filter(notified_at__isnull=True).exclude(status=Enquiry.Status.HELD)
@@ -272,6 +287,11 @@ class EnquiryLink(models.Model):
     def is_live(self):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
 
-    def record_open(self):
-        # An atomic increment: no cookies, no client address, just a count.
-        EnquiryLink.objects.filter(pk=self.pk).update(opens=models.F("opens") + 1)
+    def record_open(self, request):
+        """Count a person opening the link, once in a while (enquiries/opens.py
+        says when): an atomic increment, with no cookie and nothing stored
+        about who opened it."""
+        from radiology_guide.enquiries.opens import counts_as_open
+
+        if counts_as_open(self.pk, request):
+            EnquiryLink.objects.filter(pk=self.pk).update(opens=models.F("opens") + 1)

@@ -108,7 +108,7 @@ def link_landing(request, token):
     if not link.is_live:
         return handle_enquiry(request, template="enquiries/link_expired.html")
     if request.method == "GET":
-        link.record_open()
+        link.record_open(request)
     page = Page.objects.filter(slug=link.topic, kind__in=prerender.KINDS).first()
     context = {"page": page, "article": page_itself(page), "related": page.related_pages()} if page else {}
     return handle_enquiry(request, link=link, template="enquiries/link_landing.html", context=context)

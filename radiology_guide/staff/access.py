@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-# Declared on the Enquiry model's Meta (migration enquiries 0003).
-STAFF_AREA_PERMISSION = "enquiries.use_staff_area"
+# Declared on the Enquiry model's Meta (migration enquiries 0003), and named there.
+from radiology_guide.enquiries.models import STAFF_AREA_PERMISSION
 
 
 def can_use_staff_area(user):

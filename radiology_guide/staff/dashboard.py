@@ -2,7 +2,8 @@
 
 Everything is counted by the database in four passes over a period's rows,
 whatever its length: enquiries by week and topic (the totals and the topic
-chart are sums of it), contacts by hour to first contact (the percentiles),
+chart are sums of it), contacts by the days they arrived and were first
+contacted (the percentiles, in working days like the inbox and the promise),
 enquiries by link, and the overdue count. Python only lays the numbers out.
 Charts are SVG drawn here, each with its numbers in a table for screen
 readers. Timings with 100,000 enquiries: bench/dashboard.py, docs/staff.md.
@@ -13,14 +14,16 @@ import datetime
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from radiology_guide.core.models import ClinicDetails
 from radiology_guide.enquiries.models import Enquiry, EnquiryLink
 from radiology_guide.staff.access import staff_required
 from radiology_guide.staff.inbox import overdue
+from radiology_guide.staff.workdays import working_days_between
 
 PERIODS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days", "365": "Last 12 months"}
 TOP_TOPICS = 8
@@ -47,34 +50,56 @@ def bars(rows, label_key, value_key):
     ]
 
 
-def percentiles(contacted, fractions):
-    """Time to first contact at each percentile, to the hour, and how many
-    were contacted: ([timedelta or None, ...], count).
-
-    One GROUP BY over whole hours, then a walk up the running total: no
-    sort of every row (measured: two ORDER BY ... OFFSET queries took
-    0.6 s with 100,000 enquiries; this takes a fifth of that).
-    """
-    hours = (
-        contacted.annotate(hour=F("first_contact_seconds") / 3600)
-        .values("hour")
-        .annotate(n=Count("pk"))
-        .order_by("hour")
-        .values_list("hour", "n")
-    )
-    hours = list(hours)
-    count = sum(n for _hour, n in hours)
-    if not count:
+def percentiles(counts, fractions):
+    """The value at each percentile of a {value: how many} count, and how
+    many there were: ([value or None, ...], total)."""
+    values = sorted(counts.items())
+    total = sum(n for _value, n in values)
+    if not total:
         return [None for _ in fractions], 0
     found = []
     for fraction in fractions:
-        index, seen = min(count - 1, int(fraction * (count - 1) + 0.5)), 0
-        for hour, n in hours:
+        index, seen = min(total - 1, int(fraction * (total - 1) + 0.5)), 0
+        for value, n in values:
             seen += n
             if seen > index:
-                found.append(timedelta(hours=hour))
+                found.append(value)
                 break
-    return found, count
+    return found, total
+
+
+def day_starts(since, now):
+    """Midnight (local time) of every day from `since` to `now`."""
+    day, last = timezone.localtime(since).date(), timezone.localdate(now)
+    starts = []
+    while day <= last:
+        starts.append(timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)))
+        day += timedelta(days=1)
+    return starts
+
+
+def working_days_to_contact(contacted, since, now, clinic):
+    """{working days from arrival to first contact: how many}, counted as the
+    inbox counts an enquiry's age and the promise is kept (staff/workdays.py).
+
+    One GROUP BY over (day it arrived, day it was first contacted), each
+    found by the nested CASEs of `period_index`; the few hundred distinct
+    pairs are then turned into working days here, each once."""
+    starts = day_starts(since, now)
+    dates = [timezone.localdate(start) for start in starts]
+    pairs = (
+        contacted.annotate(
+            arrived=period_index(starts, "received_at"), reached=period_index(starts, "first_contacted_at")
+        )
+        .values_list("arrived", "reached")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("arrived", "reached", "n")
+    )
+    counts = collections.Counter()
+    for arrived, reached, n in pairs:
+        counts[working_days_between(dates[arrived], dates[reached], clinic)] += n
+    return counts
 
 
 def week_starts(since, now):
@@ -88,19 +113,20 @@ def week_starts(since, now):
     return starts
 
 
-def week_number(starts):
-    """An SQL expression: which of the weeks beginning at ``starts`` a row's
-    ``received_at`` falls in (0 for the first, or before it). A binary search
-    written as nested CASEs: about 6 comparisons a row for a year, read from
-    the covering index. A date function per row (Django's Trunc is a Python
-    function on SQLite) or a query per week cost far more (bench/dashboard.py)."""
+def period_index(starts, field="received_at"):
+    """An SQL expression: which of the periods beginning at ``starts`` a row's
+    ``field`` falls in (0 for the first, or before it). A binary search
+    written as nested CASEs: about 6 comparisons a row for a year's weeks, 9
+    for its days, read from the covering index. A date function per row
+    (Django's Trunc is a Python function on SQLite) or a query per week cost
+    far more (bench/dashboard.py)."""
 
     def within(first, last):
         if last - first == 1:
             return Value(first)
         middle = (first + last) // 2
         return Case(
-            When(received_at__lt=starts[middle], then=within(first, middle)),
+            When(**{f"{field}__lt": starts[middle]}, then=within(first, middle)),
             default=within(middle, last),
             output_field=IntegerField(),
         )
@@ -117,7 +143,7 @@ def figures(days, now=None):
     weeks = week_starts(since, now)
     week_topics = [collections.Counter() for _ in weeks]
     for week, title, n in (
-        enquiries.annotate(week=week_number(weeks))
+        enquiries.annotate(week=period_index(weeks))
         .values_list("week", "topic_title")
         .annotate(n=Count("pk"))
         .order_by()
@@ -156,7 +182,9 @@ def figures(days, now=None):
         key: sorted(rows.values(), key=lambda row: (-row["created"], row["label"])) for key, rows in link_rows.items()
     }
 
-    (median, p90), contacted = percentiles(enquiries.filter(first_contact_seconds__isnull=False), (0.5, 0.9))
+    clinic = ClinicDetails.load()
+    contact_days = working_days_to_contact(enquiries.filter(first_contacted_at__isnull=False), since, now, clinic)
+    (median, p90), contacted = percentiles(contact_days, (0.5, 0.9))
     return {
         "total": sum(row["n"] for row in weekly),
         "weekly": bars(weekly, "label", "n"),
@@ -172,6 +200,7 @@ def figures(days, now=None):
         "contacted": contacted,
         "median": median,
         "p90": p90,
+        "within_promise": sum(n for days, n in contact_days.items() if days <= settings.ENQUIRY_REPLY_DAYS),
         "overdue": overdue().count(),
         "reply_days": settings.ENQUIRY_REPLY_DAYS,
     }

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from radiology_guide.enquiries.forms import topic_choices
 from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, EnquiryLink
+from radiology_guide.staff.topics import find_topics
 
 EXPIRY_CHOICES = [
     ("7", "In 7 days"),
@@ -43,7 +44,8 @@ class SendLinkForm(forms.Form):
 
     The topic is a text box with a <datalist>: browsers filter the list as
     you type, with no JavaScript of ours. Without a datalist (or with a typo)
-    the server finds the topic from part of its name.
+    the server finds the topic from part of its name, or offers the names
+    close to a typo (staff/topics.py).
     """
 
     topic = forms.CharField(
@@ -77,7 +79,7 @@ class SendLinkForm(forms.Form):
         self.fields["expires"].initial = days if days in dict(EXPIRY_CHOICES) else "30"
         self.fields["topic"].widget.attrs.update(list="topic-list", autocomplete="off", spellcheck="false")
         self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
-        self.matches = []
+        self.matches, self.close = [], []
 
     @property
     def sending(self):
@@ -85,15 +87,13 @@ class SendLinkForm(forms.Form):
 
     def clean_topic(self):
         typed = " ".join(self.cleaned_data["topic"].split())
-        wanted = typed.lower()
-        for slug, title in self.topics:
-            if wanted in (slug, title.lower()):
-                return slug, title
-        self.matches = [(slug, title) for slug, title in self.topics if wanted in title.lower() or wanted in slug]
-        if len(self.matches) == 1:
-            return self.matches[0]
+        found, self.matches, self.close = find_topics(typed, self.topics)
+        if found:
+            return found
         if self.matches:
             raise forms.ValidationError(f"{len(self.matches)} topics match '{typed}': choose one from the list")
+        if self.close:
+            raise forms.ValidationError(f"No topic is called '{typed}'. Did you mean one of these? Choose it below")
         raise forms.ValidationError(f"No topic matches '{typed}'. Try a shorter word, like 'scan'")
 
     def clean(self):

@@ -2,6 +2,7 @@
 first to the eye, and a timeline of what staff did about each."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -10,6 +11,7 @@ from radiology_guide.core.models import ClinicDetails
 from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, digits_of
 from radiology_guide.staff.access import staff_required
 from radiology_guide.staff.forms import CloseForm, ContactedForm, NoteForm
+from radiology_guide.staff.warning_signs import warning_sign
 from radiology_guide.staff.workdays import age_in_working_days, overdue_cutoff
 
 OPEN_STATUSES = [Enquiry.Status.NEW, Enquiry.Status.CONTACTED]
@@ -57,6 +59,7 @@ def inbox(request):
     for enquiry in rows:
         enquiry.age = age_in_working_days(enquiry.received_at, clinic=clinic)
         enquiry.is_overdue = enquiry.status == Enquiry.Status.NEW and enquiry.received_at < cutoff
+        enquiry.warning_sign = warning_sign(enquiry.message)
     context = {
         "enquiries": rows,
         "show": show,
@@ -77,6 +80,8 @@ def _enquiry_page(request, enquiry, forms=None, status=200):
         "events": enquiry.events.select_related("by"),
         "age": age_in_working_days(enquiry.received_at),
         "is_overdue": enquiry.status == Enquiry.Status.NEW and enquiry.received_at < cutoff,
+        "warning_sign": warning_sign(enquiry.message),
+        "failed_form": next(iter(forms.values()), None),
         "contacted_form": forms.get("contacted") or ContactedForm(auto_id="contacted_%s"),
         "close_form": forms.get("closed") or CloseForm(auto_id="close_%s"),
         "note_form": forms.get("note") or NoteForm(auto_id="note_%s"),
@@ -110,6 +115,7 @@ def enquiry_action(request, reference, action):
     form_class, field = ACTIONS.get(action, (None, None))
     if action == "assign":
         enquiry.record(EnquiryEvent.Kind.ASSIGNED, request.user, detail=request.user.get_username())
+        messages.success(request, "Assigned to you.")
         return redirect("staff:enquiry", reference=enquiry.reference)
     if form_class is None:
         return redirect("staff:enquiry", reference=enquiry.reference)
@@ -117,5 +123,16 @@ def enquiry_action(request, reference, action):
     form = form_class(request.POST, auto_id=f"{prefix}_%s")
     if not form.is_valid():
         return _enquiry_page(request, enquiry, {action: form}, status=400)
-    enquiry.record(action, request.user, detail=form.cleaned_data[field])
+    event = enquiry.record(action, request.user, detail=form.cleaned_data[field])
+    messages.success(request, done(event))
     return redirect("staff:enquiry", reference=enquiry.reference)
+
+
+def done(event):
+    """What the page says after an action, so that nobody presses it twice."""
+    if event.kind == EnquiryEvent.Kind.NOTE:
+        return "Note added."
+    if event.detail == EnquiryEvent.NO_ANSWER:
+        return "Recorded: phoned, no answer. It stays new until someone reaches them."
+    verb = "Marked as contacted" if event.kind == EnquiryEvent.Kind.CONTACTED else "Closed"
+    return f"{verb}: {event.describe()[:1].lower()}{event.describe()[1:]}."

@@ -10,13 +10,15 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from radiology_guide.core.models import ClinicDetails
-from radiology_guide.enquiries.models import EnquiryLink
+from radiology_guide.enquiries.models import EnquiryLink, one_line
 from radiology_guide.staff.access import staff_required
 from radiology_guide.staff.forms import EmailLinkForm, SendLinkForm
+from radiology_guide.staff.phonetic import read_aloud
 from radiology_guide.staff.qr import qr_png, qr_svg
 
 logger = logging.getLogger(__name__)
@@ -36,9 +38,12 @@ def link_email(link, address):
     HTML, with no tracking (no images, no redirects, no pixels)."""
     clinic = ClinicDetails.load()
     context = {"link": link, "clinic": clinic, "site_url": settings.SITE_URL}
-    sender = formataddr((clinic.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+    # Headers are built from one line each: a newline typed into the clinic's
+    # name in the admin made every link email fail to build.
+    name = one_line(clinic.name)
+    sender = formataddr((name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
     message = EmailMultiAlternatives(
-        subject=f"{clinic.name}: information about {link.topic_title}",
+        subject=one_line(f"{name}: information about {link.topic_title}"),
         body=render_to_string("emails/enquiry_link.txt", context),
         from_email=sender,
         to=[address],
@@ -60,20 +65,49 @@ def send_link_email(link, address):
     logger.info("enquiry link emailed link=%s", link.pk)
 
 
-def _sent_to(request, address):
-    # A message in the (signed) cookie, shown once: the address never goes in a URL or a table.
-    messages.success(request, address, extra_tags="sent-to")
+SENT = "Email sent to the address you checked. It was not stored."
+
+
+def _sent(request):
+    # Never the address itself: messages travel in a cookie, signed but readable.
+    messages.success(request, SENT)
+
+
+def _check_address(request, action_url, email, fields, topic_title):
+    """The step before an email goes: the receptionist reads the address back
+    to the patient while they are still on the phone. The form's values ride
+    along in hidden fields; nothing is made or sent until "Yes, send it"."""
+    context = {"action_url": action_url, "email": email, "fields": fields, "topic_title": topic_title}
+    return render(request, "staff/check_address.html", context)
+
+
+def _checked(request):
+    return request.POST.get("checked") == "yes"
 
 
 @staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def send(request):
-    """Send a link in seconds: one screen, "Create and send" or "Create only"."""
-    form = SendLinkForm(request.POST or None)
-    if request.POST.get("pick"):
-        # A topic chosen from the server's list of matches: fill it in, keep the rest.
-        form = SendLinkForm(initial={**request.POST.dict(), "topic": request.POST["pick"]})
-    elif request.method == "POST" and form.is_valid():
+    """Send a link in seconds: one screen, "Create and send" or "Create only".
+
+    "Create and send" shows the address to check with the patient first.
+    Picking a topic from the server's list of matches carries on with the
+    button that was pressed, so one more press does it.
+    """
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and data.get("pick"):
+        data["topic"], data["action"] = data["pick"], data.get("then", "create")
+    if data is not None and data.get("action") == "change":
+        # Back from the check step to put the address right: the form as it was.
+        form = SendLinkForm(initial=data.dict())
+    else:
+        form = SendLinkForm(data)
+    if form.is_bound and form.is_valid():
+        if form.sending and not _checked(request):
+            fields = [(name, form.data.get(name, "")) for name in ("label", "expires", "email")]
+            slug, title = form.cleaned_data["topic"]
+            return _check_address(request, reverse("staff:home"), form.cleaned_data["email"],
+                                  [("topic", title), *fields], title)  # fmt: skip
         try:
             with transaction.atomic():
                 link = form.save(request.user)
@@ -83,7 +117,7 @@ def send(request):
             form.add_error("email", NOT_SENT)
         else:
             if form.sending:
-                _sent_to(request, form.cleaned_data["email"])
+                _sent(request)
             return redirect("staff:link", pk=link.pk)
     recent = EnquiryLink.objects.with_counts().filter(created_by=request.user)[:5]
     status = 400 if form.is_bound else 200
@@ -104,20 +138,24 @@ def link_list(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def link_detail(request, pk):
     link = get_object_or_404(EnquiryLink.objects.with_counts(), pk=pk)
-    email_form = EmailLinkForm(request.POST or None)
-    if request.method == "POST" and email_form.is_valid():
+    changing = request.POST.get("action") == "change"
+    email_form = EmailLinkForm(initial=request.POST.dict()) if changing else EmailLinkForm(request.POST or None)
+    if email_form.is_bound and email_form.is_valid():
+        address = email_form.cleaned_data["email"]
+        if not _checked(request):
+            return _check_address(request, reverse("staff:link", args=[link.pk]), address, [("email", address)],
+                                  link.topic_title)  # fmt: skip
         try:
-            send_link_email(link, email_form.cleaned_data["email"])
+            send_link_email(link, address)
         except LinkEmailError:
             email_form.add_error("email", NOT_SENT)
         else:
-            _sent_to(request, email_form.cleaned_data["email"])
+            _sent(request)
             return redirect("staff:link", pk=link.pk)
-    sent_to = [m.message for m in messages.get_messages(request) if "sent-to" in m.tags]
     context = {
         "link": link,
         "email_form": email_form,
-        "sent_to": sent_to[-1] if sent_to else "",
+        "read_aloud": read_aloud(link.code),
         "enquiries": link.enquiries.only("pk", "reference", "received_at", "status")[:50],
     }
     return render(request, "staff/link.html", context, status=400 if email_form.is_bound else 200)

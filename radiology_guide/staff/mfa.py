@@ -14,18 +14,23 @@ confirming deletes every other unconfirmed secret.
 
 import io
 import logging
+import math
+import time
 from base64 import b32encode
 from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -36,6 +41,14 @@ logger = logging.getLogger(__name__)
 
 RECOVERY_CODES = 10
 SETUP_DEVICE_KEY = "mfa-setup-device"
+# When this session was shown its new recovery codes: it may download them
+# for a quarter of an hour, and no other session ever can.
+CODES_SHOWN_KEY = "mfa-codes-shown"
+CODES_DOWNLOAD_SECONDS = 15 * 60
+WRONG_CODE = {
+    "setup": "That code is not right. Check the time on your phone and try the newest code",
+    "verify": "That code is not right. Try the newest code from your app, or a recovery code",
+}
 
 
 def _exempt(path):
@@ -108,6 +121,49 @@ def _failed(request, step):
     logger.warning("two-factor code failed user=%s step=%s", request.user.pk, step)
 
 
+def seconds_to_wait(devices):
+    """How long django-otp's throttling refuses every code after wrong ones
+    (1 second after the first, doubling each time), or 0. While it lasts even
+    the right code is refused, so the page must say so rather than "not right"."""
+    waits = [0]
+    for device in devices:
+        allowed, details = device.verify_is_allowed()
+        if not allowed and details and details.get("locked_until"):
+            waits.append(math.ceil((details["locked_until"] - timezone.now()).total_seconds()))
+    return max(waits)
+
+
+def _how_long(seconds):
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _refuse(form, request, step, devices, was_waiting):
+    """Say why a code was refused: too soon after a wrong one (wait, and for
+    how long), or wrong (and, if the next try must wait, for how long)."""
+    if was_waiting:
+        wait = _how_long(max(1, seconds_to_wait(devices)))
+        form.add_error("code", f"Too many wrong codes in a row. Wait {wait}, then enter the newest code")
+        return
+    _failed(request, step)
+    wait = seconds_to_wait(devices)
+    form.add_error("code", WRONG_CODE[step] + (f". Wait {_how_long(wait)} before you try again" if wait else ""))
+
+
+def _meant_for(code, devices):
+    """The devices a code is for: six digits come from the app, anything else
+    is a recovery code. Each kind is throttled on its own, so a wrong app code
+    says nothing about whether a recovery code may be tried."""
+    return [device for device in devices if isinstance(device, TOTPDevice) == code.isdigit()]
+
+
+def grouped_key(secret):
+    """The key as people type it from a screen: ABCD EFGH ... (apps ignore the spaces)."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def setup(request):
@@ -129,22 +185,21 @@ def setup(request):
         request.session[SETUP_DEVICE_KEY] = device.pk
     form = CodeForm(request.POST or None) if request.method == "POST" else CodeForm()
     if form.is_bound and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
+        was_waiting = seconds_to_wait([device]) > 0
+        if not was_waiting and device.verify_token(form.cleaned_data["code"].replace(" ", "")):
             device.confirmed = True
             device.save()
             TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
             request.session.pop(SETUP_DEVICE_KEY, None)
             _verified(request, device)
             codes = _new_recovery_codes(request.user)
+            request.session[CODES_SHOWN_KEY] = time.time()
             return render(request, "staff/mfa_codes.html", {"codes": codes, "next": _next_url(request)})
-        _failed(request, "setup")
-        form.add_error("code", "That code is not right. Check the time on your phone and try the newest code")
+        _refuse(form, request, "setup", [device], was_waiting)
     secret = b32encode(device.bin_key).decode()
-    return render(
-        request,
-        "staff/mfa_setup.html",
-        {"form": form, "secret": secret, "qr_svg": _qr_svg(device.config_url), "next": _next_url(request)},
-    )
+    context = {"form": form, "secret": grouped_key(secret), "qr_svg": _qr_svg(device.config_url),
+               "next": _next_url(request)}  # fmt: skip
+    return render(request, "staff/mfa_setup.html", context)
 
 
 def _new_recovery_codes(user):
@@ -163,10 +218,31 @@ def verify(request):
         return _sign_in_first(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["code"].replace(" ", ""))
+        code = form.cleaned_data["code"].replace(" ", "")
+        devices = _meant_for(code, devices_for_user(request.user))
+        was_waiting = seconds_to_wait(devices) > 0
+        device = match_token(request.user, code)
         if device is not None and device.confirmed:
             _verified(request, device)
             return redirect(_next_url(request))
-        _failed(request, "verify")
-        form.add_error("code", "That code is not right. Try the newest code from your app, or a recovery code")
+        # As match_token left them (it counts the failure on its own copies).
+        _refuse(form, request, "verify", _meant_for(code, devices_for_user(request.user)), was_waiting)
     return render(request, "staff/mfa_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+@require_POST
+def recovery_codes_text(request):
+    """The recovery codes just shown, as a text file to keep: only for the
+    session that set them up (and proved a second factor), for a short while."""
+    if not request.user.is_authenticated:
+        return _sign_in_first(request)
+    shown = request.session.get(CODES_SHOWN_KEY)
+    if not request.user.is_verified() or shown is None or time.time() - shown > CODES_DOWNLOAD_SECONDS:
+        raise Http404
+    codes = StaticToken.objects.filter(device__user=request.user, device__name="Recovery codes").order_by("pk")
+    context = {"codes": [code.token for code in codes], "user": request.user, "today": timezone.localdate(),
+               "site_url": settings.SITE_URL}  # fmt: skip
+    response = HttpResponse(render_to_string("staff/mfa_codes.txt", context), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="recovery-codes.txt"'
+    return response

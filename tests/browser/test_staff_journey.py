@@ -62,10 +62,18 @@ def test_the_phone_call(site, new_context, django_user_model, settings, staff_gr
     staff.get_by_label("Patient's email address").fill("grace@example.com")
     staff.get_by_role("button", name="Create and send").click()
 
-    expect(staff.locator(".panel[role=status]")).to_contain_text("Sent to grace@example.com")
+    # Sam reads the address back to the patient before anything goes.
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Check the address with the patient")
+    expect(staff.locator(".check-address")).to_contain_text("grace@example.com")
+    assert fits(staff) and mail.outbox == []
+    staff.get_by_role("button", name="Yes, send it").click()
+
+    sent = staff.locator(".panel[role=status]")
+    expect(sent).to_have_text("Email sent to the address you checked. It was not stored.")
     assert fits(staff)
     code = staff.locator(".link-code .code").inner_text()
     assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)
+    expect(staff.locator(".read-aloud li")).to_have_count(3)
     [email] = mail.outbox
     assert code in email.body
 
@@ -137,6 +145,7 @@ def test_every_staff_page_passes_axe_and_fits_the_screen(
     enquiry = Enquiry.objects.create(
         name="Grace Hopper", email="grace@example.com", phone="07700 900461", preferred_contact="phone",
         topic="ct-scan", topic_title="CT scan", consent_at=link.created_at, submission_token="t1", link=link,
+        message="My nephrostomy bag is leaking. " + "What should I do about it before Monday? " * 5,
     )  # fmt: skip
     enquiry.record("note", user, "Called back on Monday.")
     page = new_context(viewport=viewport).new_page()
@@ -154,6 +163,23 @@ def test_every_staff_page_passes_axe_and_fits_the_screen(
     page.goto(site + "/staff/")
     page.get_by_role("button", name="Create and send").click()
     problems += axe_violations(page)
+    # An action that fails, with its error summary; then one that works, with its message.
+    page.goto(f"{site}/staff/enquiries/{enquiry.reference}/")
+    page.get_by_role("button", name="Close the enquiry").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose an outcome")
+    problems += axe_violations(page)
+    page.get_by_role("button", name="Assign to me").click()
+    expect(page.locator(".panel[role=status]")).to_have_text("Assigned to you.")
+    problems += axe_violations(page)
+    # The address to check before sending.
+    page.goto(site + "/staff/")
+    page.get_by_label("Topic").fill("CT scan")
+    page.get_by_label("Patient's email address").fill("grace@example.com")
+    page.get_by_role("button", name="Create and send").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the address with the patient")
+    problems += axe_violations(page)
+    if not fits(page):
+        problems.append(f"check the address: scrolls sideways at {viewport['width']} px")
     assert problems == []
 
 
@@ -201,16 +227,59 @@ def test_without_javascript_a_link_is_made_found_and_revoked(site, new_context, 
     user.groups.add(Group.objects.get(name="Clinic staff"))
     page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
     sign_in(page, site, "sam", "a-long-test-password")
-    # Part of a name is enough: the server offers what matches.
+    # Part of a name is enough: the server offers what matches, and choosing one makes the link.
     page.get_by_label("Topic").fill("scan")
-    page.get_by_role("button", name="Create only").click()
-    page.get_by_role("button", name="CT scan", exact=True).click()
-    expect(page.get_by_label("Topic")).to_have_value("CT scan")
     page.get_by_label("Label (optional)").fill("Waiting room poster")
     page.get_by_role("button", name="Create only").click()
+    expect(page.get_by_role("button", name="CT scan", exact=True)).to_be_visible()
+    # Enter in a box is "Create only" again, never the first topic in the list.
+    page.get_by_label("Label (optional)").press("Enter")
+    expect(page.get_by_role("button", name="CT scan", exact=True)).to_be_visible()
+    assert EnquiryLink.objects.count() == 0
+    page.get_by_role("button", name="CT scan", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Link: Waiting room poster")
+    assert EnquiryLink.objects.get().topic == "ct-scan"
     expect(page.get_by_role("button", name="Copy link")).to_be_hidden()  # the one script-only extra
     page.get_by_role("link", name="Revoke this link").click()
     page.get_by_role("button", name="Yes, revoke it").click()
     expect(page.get_by_text("This link was revoked on")).to_be_visible()
     assert EnquiryLink.objects.get().revoked_at is not None
+
+
+# The printable width of each sheet (less its @page margins) in CSS pixels.
+PRINTABLE = {"a4": {"width": round((210 - 2 * 18) * 96 / 25.4), "height": 1000},
+             "a5": {"width": round((148 - 2 * 12) * 96 / 25.4), "height": 800}}  # fmt: skip
+
+
+def quiet_zone_in_modules(picture, modules):
+    """How many modules of light margin the drawn QR code has on its
+    narrowest side (the standard asks for 4)."""
+    dark = picture.convert("L").point(lambda value: 255 if value < 128 else 0)
+    left, top, right, bottom = dark.getbbox()
+    module = (right - left) / modules
+    return min(left, top, picture.width - right, picture.height - bottom) / module
+
+
+@pytest.mark.parametrize("media", ["screen", "print"])
+@pytest.mark.parametrize("size", ["a4", "a5"])
+def test_the_leaflets_qr_code_is_whole_with_its_quiet_zone_and_scans(site, new_context, django_user_model,
+                                                                      staff_groups, settings, size, media):  # fmt: skip
+    import segno
+
+    settings.REQUIRE_STAFF_MFA = False
+    settings.SITE_URL = site
+    user = django_user_model.objects.create_user("sam", password="a-long-test-password")
+    user.groups.add(Group.objects.get(name="Clinic staff"))
+    link = EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan", created_by=user)
+    page = new_context(viewport=PRINTABLE[size]).new_page()
+    sign_in(page, site, "sam", "a-long-test-password")
+    page.goto(f"{site}/staff/links/{link.pk}/leaflet/?size={size}")
+    page.emulate_media(media=media)
+    qr = page.locator(".leaflet-qr svg")
+    box = qr.bounding_box()
+    width_mm = box["width"] * 25.4 / 96
+    assert round(width_mm) == (60 if size == "a4" else 45) and box["width"] == box["height"]
+    picture = Image.open(io.BytesIO(qr.screenshot()))
+    assert [found.text for found in zxingcpp.read_barcodes(picture)] == [link.full_url()]
+    modules, _ = segno.make(link.full_url(), error="m").symbol_size(scale=1, border=0)
+    assert quiet_zone_in_modules(picture, modules) > 3.5  # 4, less a pixel of anti-aliasing

@@ -6,7 +6,9 @@ import re
 import zoneinfo
 
 import pytest
+from django.utils import timezone
 
+from radiology_guide.core.models import ClinicDetails
 from radiology_guide.enquiries.models import Enquiry, EnquiryLink
 from radiology_guide.staff.dashboard import figures
 from tests.staff.test_inbox import make_enquiry
@@ -20,10 +22,17 @@ def staff_client(client, clinic_staff):
     return client
 
 
-def contacted_after(hours, **fields):
-    enquiry = make_enquiry(days_ago=3, **fields)
-    enquiry.first_contacted_at = enquiry.received_at + datetime.timedelta(hours=hours)
-    enquiry.first_contact_seconds = hours * 3600
+def monday_two_weeks_ago():
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday() + 14)
+    return timezone.make_aware(datetime.datetime.combine(monday, datetime.time(10, 0)))
+
+
+def contacted_after(hours=0, days=0, **fields):
+    """An enquiry from 10:00 on Monday a fortnight ago, first contacted days and hours later."""
+    enquiry = make_enquiry(received_at=monday_two_weeks_ago(), **fields)
+    enquiry.first_contacted_at = enquiry.received_at + datetime.timedelta(days=days, hours=hours)
+    enquiry.first_contact_seconds = int((enquiry.first_contacted_at - enquiry.received_at).total_seconds())
     enquiry.status = Enquiry.Status.CONTACTED
     enquiry.save()
     return enquiry
@@ -42,8 +51,10 @@ def test_figures_for_the_period_with_numbers_beside_every_chart(staff_client, cl
     ct = EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan", created_by=clinic_staff, opens=5)
     EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan", created_by=kim, opens=1)
     EnquiryLink.objects.create(topic="mri-scan", topic_title="MRI scan", created_by=clinic_staff, opens=0)
-    for hours in (1, 2, 3, 4, 100):
-        contacted_after(hours, link=ct)
+    ClinicDetails.objects.filter(pk=1).update(bank_holidays="")  # whenever the test runs
+    # Monday's enquiries, contacted that day, on Tuesday (two), Wednesday, and Monday week.
+    for days in (0, 1, 1, 2, 7):
+        contacted_after(hours=1, days=days, link=ct)
     make_enquiry(days_ago=0, topic="mri-scan", topic_title="MRI scan")
     make_enquiry(days_ago=12)  # overdue, and not yet contacted
     make_enquiry(days_ago=200)  # outside the last 30 days
@@ -52,7 +63,9 @@ def test_figures_for_the_period_with_numbers_beside_every_chart(staff_client, cl
     html = staff_client.get("/staff/dashboard/").content.decode()
     assert '<span class="figure" id="figure-enquiries">7</span>' in html
     assert '<span class="figure" id="figure-overdue">2</span>' in html  # the 200-day-old one is overdue too
-    assert '<dd id="median">3 hours</dd>' in html and '<dd id="p90">4 days 4 hours</dd>' in html
+    # In working days, as the inbox counts them: 0, 1, 1, 2 and 5.
+    assert '<dd id="median">1 working day</dd>' in html and '<dd id="p90">5 working days</dd>' in html
+    assert '<span id="within-promise">4</span> within the promise' in html
     assert re.search(r'<svg class="bars" role="img" aria-labelledby="topics-title"', html)
     topics = re.search(r'<figure class="chart">\s*<figcaption id="topics-title">.*?</figure>', html, re.S).group(0)
     assert re.findall(r"<th scope=\"row\">([^<]+)</th><td>(\d+)</td>", topics) == [("CT scan", "6"), ("MRI scan", "1")]
@@ -77,7 +90,7 @@ def test_an_empty_dashboard_says_so(staff_client):
 
 def test_the_figures_take_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries):
     for n in range(30):
-        contacted_after(n, topic_title=f"Topic {n % 7}")
+        contacted_after(hours=n, topic_title=f"Topic {n % 7}")
     # Session and user (2), permission check (2), then a fixed set of aggregates whatever the number of rows.
     with django_assert_max_num_queries(20):
         staff_client.get("/staff/dashboard/")
@@ -101,3 +114,30 @@ def test_each_enquiry_counts_in_the_week_it_arrived_by_the_clinics_clock():
     assert weeks["w/c 22 Jun"] == {"CT scan": 1, "MRI scan": 0, "other": 0}
     assert numbers["total"] == 4
     assert [(bar["label"], bar["value"]) for bar in numbers["by_topic"]] == [("CT scan", 3), ("MRI scan", 1)]
+
+
+def test_time_to_first_contact_is_in_working_days_like_the_inbox():
+    london = zoneinfo.ZoneInfo("Europe/London")
+    friday = datetime.datetime(2026, 11, 20, 16, 0, tzinfo=london)
+    ClinicDetails.objects.filter(pk=1).update(working_days="Mon Tue Wed Thu Fri", bank_holidays="2026-11-24")
+    for contacted in (
+        friday + datetime.timedelta(hours=1),  # the same day: 0
+        friday + datetime.timedelta(days=3),  # Monday, over the weekend: 1, not 3
+        friday + datetime.timedelta(days=5),  # Wednesday, past Tuesday's holiday: 2
+    ):
+        enquiry = make_enquiry(received_at=friday, status=Enquiry.Status.CONTACTED)
+        seconds = int((contacted - friday).total_seconds())
+        Enquiry.objects.filter(pk=enquiry.pk).update(first_contacted_at=contacted, first_contact_seconds=seconds)
+    numbers = figures(30, now=friday + datetime.timedelta(days=10))
+    assert (numbers["median"], numbers["p90"], numbers["contacted"]) == (1, 2, 3)
+    assert numbers["within_promise"] == 3  # the promise is 2 working days
+
+
+def test_counts_of_one_are_singular(staff_client, clinic_staff):
+    link = EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan", created_by=clinic_staff, opens=1)
+    make_enquiry(link=link)
+    html = staff_client.get("/staff/dashboard/").content.decode()
+    figures_shown = " ".join(
+        re.sub(r"<[^>]+>", "", re.search(r'<ul class="figures">(.*?)</ul>', html, re.S).group(1)).split()
+    )
+    assert figures_shown == "1 enquiry 0 overdue now 1 link made, opened 1 time, 1 enquiry from them"

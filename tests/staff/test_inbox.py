@@ -211,3 +211,62 @@ def test_superusers_see_the_same_timeline_read_only_in_the_admin(admin_client, a
     html = admin_client.get(f"/admin/enquiries/enquiry/{enquiry.pk}/change/").content.decode()
     assert "Left a voicemail &amp; will try again." in html
     assert 'name="events-0-detail"' not in html  # shown, not editable
+
+
+def test_the_inbox_previews_each_message_and_marks_warning_signs_urgent(staff_client):
+    calm = make_enquiry(message="Do I need to fast before my scan? " + "I have a few other questions too. " * 10)
+    leaking = make_enquiry(name="Leaking", message="My nephrostomy BAG IS LEAKING since this morning")
+    breathless = make_enquiry(name="Breathless", message="After the biopsy I can\u2019t breathe properly")
+    html = staff_client.get("/staff/enquiries/").content.decode()
+    rows = {ref: row for row, ref in ((row, re.search(r"RG-[0-9A-Z]{4}-[0-9A-Z]{4}", row).group(0))
+                                      for row in re.findall(r"<tr[ >].*?</tr>", html, re.S)[1:])}  # fmt: skip
+    preview = re.search(r'<p class="preview">([^<]+)</p>', rows[calm.reference]).group(1)
+    assert preview.startswith("Do I need to fast before my scan?") and preview.endswith("…") and len(preview) <= 120
+    assert "tag-urgent" not in rows[calm.reference]
+    assert '<strong class="tag tag-urgent">Urgent</strong> mentions “bag is leaking”' in rows[leaking.reference]
+    assert "mentions “can&#x27;t breathe”" in rows[breathless.reference]
+    detail = staff_client.get(f"/staff/enquiries/{leaking.reference}/").content.decode()
+    assert '<strong class="tag tag-urgent">Urgent</strong> mentions “bag is leaking”' in detail
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        ("There is blood everywhere", "blood everywhere"),
+        ("it's bleeding again", "bleeding"),
+        ("I cant breathe", "can't breathe"),
+        ("I have a fever and shivering", "fever"),
+        ("Can I drive home afterwards?", ""),
+        ("What should I wear?", ""),
+        ("The tube fell out last night", "tube fell out"),
+    ],
+)
+def test_warning_signs_are_found_in_any_case_and_apostrophe(message, sign):
+    from radiology_guide.staff.warning_signs import warning_sign
+
+    assert warning_sign(message) == sign
+
+
+def test_a_failed_action_shows_an_error_summary_at_the_top(staff_client):
+    enquiry = make_enquiry()
+    html = staff_client.post(f"/staff/enquiries/{enquiry.reference}/closed/", {}).content.decode()
+    summary = re.search(r'<div class="govuk-error-summary".*?</div>', html, re.S).group(0)
+    assert "There is a problem" in summary and '<a href="#close_outcome_0">Choose an outcome</a>' in summary
+    assert 'id="close_outcome_0"' in html and html.index("govuk-error-summary") < html.index("<h1>")
+    assert "<title>Error: " in html
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "said"),
+    [
+        ("assign", {}, "Assigned to you."),
+        ("contacted", {"how": "phone"}, "Marked as contacted: by phone."),
+        ("contacted", {"how": "no-answer"}, "Recorded: phoned, no answer. It stays new until someone reaches them."),
+        ("closed", {"outcome": "booked"}, "Closed: appointment booked."),
+        ("note", {"note": "Left a message."}, "Note added."),
+    ],
+)
+def test_each_action_says_it_was_done(staff_client, action, data, said):
+    enquiry = make_enquiry()
+    response = staff_client.post(f"/staff/enquiries/{enquiry.reference}/{action}/", data, follow=True)
+    assert f'<div class="panel" role="status"><p>{said}</p></div>' in response.content.decode()

@@ -26,6 +26,8 @@ def staff_client(client, clinic_staff):
 
 def create_link(staff_client, action="create", **fields):
     data = {"topic": "Fibroid embolisation (UFE)", "label": "Fibroid clinic leaflet", "expires": "30"}
+    if action == "send":
+        data["checked"] = "yes"  # as from the check step's "Yes, send it"
     data.update(fields, action=action)
     response = staff_client.post("/staff/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -84,31 +86,114 @@ def test_a_topic_is_found_from_what_was_typed(staff_client, typed, found):
     assert create_link(staff_client, topic=typed).topic == found
 
 
-def test_a_topic_that_matches_several_offers_them_to_choose_from(staff_client):
+def test_a_topic_that_matches_several_offers_them_and_picking_one_creates_the_link_at_once(staff_client):
     response = staff_client.post("/staff/", {"topic": "scan", "expires": "30", "action": "create"})
     html = response.content.decode()
     assert response.status_code == 400 and "topics match &#x27;scan&#x27;: choose one from the list" in html
     assert '<button type="submit" name="pick" value="CT scan"' in html
-    picked = staff_client.post("/staff/", {"topic": "scan", "pick": "CT scan", "label": "Kept", "expires": "7"})
-    html = picked.content.decode()
-    assert picked.status_code == 200 and 'value="CT scan"' in html and 'value="Kept"' in html
     assert EnquiryLink.objects.count() == 0
+    picked = staff_client.post(
+        "/staff/", {"topic": "scan", "pick": "CT scan", "then": "create", "label": "Kept", "expires": "7"}
+    )
+    link = EnquiryLink.objects.get()
+    assert picked["Location"] == f"/staff/links/{link.pk}/"
+    assert (link.topic, link.label) == ("ct-scan", "Kept")
     nothing = staff_client.post("/staff/", {"topic": "zzz", "expires": "30", "action": "create"})
     assert "No topic matches &#x27;zzz&#x27;" in nothing.content.decode()
 
 
-def test_create_and_send_does_it_all_and_repeats_the_address(staff_client, clinic_staff, caplog):
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("nephrostmy", "Nephrostomy, a tube to drain a blocked kidney"),
+        ("nefrostomy tube", "Nephrostomy, a tube to drain a blocked kidney"),
+        ("fibriod", "Fibroid embolisation (UFE)"),
+        ("varicose vien", "Varicose vein ablation"),
+        ("vertebroplasti", "Vertebroplasty and kyphoplasty"),
+    ],
+)
+def test_a_typo_in_the_topic_is_offered_to_choose_not_taken(staff_client, typed, offered):
+    response = staff_client.post("/staff/", {"topic": typed, "expires": "30", "action": "create"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "Did you mean" in html
+    assert re.findall(r'name="pick" value="([^"]+)"', html)[0] == offered
+    assert EnquiryLink.objects.count() == 0
+
+
+def test_picking_a_topic_after_create_and_send_goes_straight_to_the_address_check(staff_client):
+    data = {"topic": "nephrostmy", "expires": "30", "email": "patient@example.com", "action": "send"}
+    html = staff_client.post("/staff/", data).content.decode()
+    assert '<input type="hidden" name="then" value="send">' in html
+    # Enter in a text box presses the first button: the one asked for, never the first topic offered.
+    assert html.index('name="action" value="send" hidden') < html.index('name="pick"')
+    picked = staff_client.post("/staff/", {**data, "pick": "Nephrostomy, a tube to drain a blocked kidney",
+                                           "then": "send"})  # fmt: skip
+    assert "<h1>Check the address with the patient</h1>" in picked.content.decode()
+    assert mail.outbox == [] and EnquiryLink.objects.count() == 0
+
+
+def test_create_and_send_asks_to_check_the_address_first_and_sends_only_then(staff_client):
+    data = {"topic": "fibroid", "label": "Clinic", "expires": "7", "email": "patient@example.com", "action": "send"}
+    check = staff_client.post("/staff/", data)
+    html = check.content.decode()
+    assert check.status_code == 200 and "<h1>Check the address with the patient</h1>" in html
+    assert re.search(r'<p class="check-address"[^>]*>.*patient@example\.com</p>', html)
+    assert mail.outbox == [] and EnquiryLink.objects.count() == 0  # nothing made or sent yet
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
+    del hidden["csrfmiddlewaretoken"]
+    assert hidden == {"topic": "Fibroid embolisation (UFE)", "label": "Clinic", "expires": "7",
+                      "email": "patient@example.com", "checked": "yes"}  # fmt: skip
+    assert 'name="action" value="send" class="button">Yes, send it' in html
+    # "Change the address": back to the form, as it was.
+    change = staff_client.post("/staff/", {**hidden, "action": "change"}).content.decode()
+    assert "<h1>Send a link</h1>" in change and 'value="patient@example.com"' in change and "Error" not in change
+    assert 'value="7" checked' in change
+    sent = staff_client.post("/staff/", {**hidden, "action": "send"}, follow=True)
+    [message] = mail.outbox
+    assert message.to == ["patient@example.com"] and EnquiryLink.objects.count() == 1
+    assert "Email sent to the address you checked" in sent.content.decode()
+
+
+def test_emailing_a_link_again_checks_the_address_first(staff_client):
+    link = create_link(staff_client)
+    check = staff_client.post(f"/staff/links/{link.pk}/", {"email": "patient@example.com"})
+    assert "<h1>Check the address with the patient</h1>" in check.content.decode() and mail.outbox == []
+    change = staff_client.post(f"/staff/links/{link.pk}/", {"email": "patient@example.com", "action": "change"})
+    assert change.status_code == 200 and 'value="patient@example.com"' in change.content.decode()
+    staff_client.post(f"/staff/links/{link.pk}/", {"email": "patient@example.com", "checked": "yes"})
+    assert mail.outbox[-1].to == ["patient@example.com"]
+
+
+def test_the_link_page_spells_the_code_out_for_reading_aloud(staff_client):
+    link = create_link(staff_client)
+    EnquiryLink.objects.filter(pk=link.pk).update(token="0V75K3M9QXPA")
+    html = staff_client.get(f"/staff/links/{link.pk}/").content.decode()
+    reading = r'<li><span class="code" aria-hidden="true">([^<]+)</span> <span aria-hidden="true">–</span> ([^<]+)</li>'
+    assert re.findall(reading, html) == [
+        ("0 V 7 5", "zero, Victor, seven, five"),
+        ("K 3 M 9", "Kilo, three, Mike, nine"),
+        ("Q X P A", "Quebec, X-ray, Papa, Alpha"),
+    ]
+
+
+def test_create_and_send_does_it_all_and_forgets_the_address(staff_client, clinic_staff, caplog):
     response = staff_client.post(
         "/staff/",
-        {"topic": "fibroid", "label": "", "expires": "7", "email": "patient@example.com", "action": "send"},
+        {
+            "topic": "fibroid",
+            "label": "",
+            "expires": "7",
+            "email": "patient@example.com",
+            "action": "send",
+            "checked": "yes",
+        },  # fmt: skip
         follow=True,
     )
     html = response.content.decode()
     link = EnquiryLink.objects.get()
     assert link.created_by == clinic_staff and link.topic_title == "Fibroid embolisation (UFE)"
     assert timezone.timedelta(days=6) < link.expires_at - timezone.now() <= timezone.timedelta(days=7)
-    assert 'Sent to <strong class="sent-to">patient@example.com</strong>' in html
-    assert "patient@example.com" not in staff_client.get(f"/staff/links/{link.pk}/").content.decode()  # once
+    assert "Email sent to the address you checked" in html and "patient@example.com" not in html
     [message] = mail.outbox
     assert message.to == ["patient@example.com"]
     # The address is used to send and then forgotten: not logged, not stored anywhere.
@@ -234,6 +319,16 @@ def test_the_leaflet_has_the_qr_code_short_address_clinic_topic_and_expiry(staff
     assert "leaflet-a5" in staff_client.get(f"/staff/links/{link.pk}/leaflet/?size=a5").content.decode()
 
 
+def test_the_leaflets_qr_code_scales_to_its_box_with_a_quiet_zone(staff_client):
+    link = create_link(staff_client)
+    html = staff_client.get(f"/staff/links/{link.pk}/leaflet/").content.decode()
+    svg = re.search(r"<svg[^>]*>", html).group(0)
+    # A viewBox with 4 light modules on every side, and no fixed size to be cut off by the 60 mm box.
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    assert "width=" not in svg and "height=" not in svg
+    assert re.search(r'<path[^>]* d="M4 4\.5h', html) and size >= 21 + 8
+
+
 def test_qr_png_decodes_to_the_link(staff_client):
     link = create_link(staff_client)
     response = staff_client.get(f"/staff/links/{link.pk}/qr.png")
@@ -244,8 +339,10 @@ def test_qr_png_decodes_to_the_link(staff_client):
 
 def test_email_an_existing_link_again(staff_client):
     link = create_link(staff_client)
-    response = staff_client.post(f"/staff/links/{link.pk}/", {"email": "patient@example.com"}, follow=True)
-    assert "Sent to <strong" in response.content.decode()
+    response = staff_client.post(
+        f"/staff/links/{link.pk}/", {"email": "patient@example.com", "checked": "yes"}, follow=True
+    )
+    assert "Email sent to the address you checked" in response.content.decode()
     assert mail.outbox[-1].to == ["patient@example.com"] and link.full_url() in mail.outbox[-1].body
 
 
@@ -254,7 +351,8 @@ def test_a_mail_server_that_is_down_is_an_error_message_and_no_link(staff_client
 
     settings.MAILERS = MAIL_SERVER_DOWN
     response = staff_client.post(
-        "/staff/", {"topic": "fibroid", "expires": "30", "email": "patient@example.com", "action": "send"}
+        "/staff/",
+        {"topic": "fibroid", "expires": "30", "email": "patient@example.com", "action": "send", "checked": "yes"},
     )
     assert response.status_code == 400 and "The email could not be sent" in response.content.decode()
     assert EnquiryLink.objects.count() == 0
@@ -263,7 +361,7 @@ def test_a_mail_server_that_is_down_is_an_error_message_and_no_link(staff_client
 def test_patient_lands_on_the_topic_with_the_form_preselected_and_the_open_counted(client, staff_client):
     link = create_link(staff_client)
     staff_client.logout()
-    response = client.get(link.get_absolute_url())
+    response = client.get(link.get_absolute_url(), headers={"User-Agent": "Mozilla/5.0 (iPhone) Safari/605.1"})
     html = response.content.decode()
     assert "<h1>Fibroid embolisation (UFE)</h1>" in html
     assert 'href="/procedures/uterine-fibroid-embolisation/"' in html
