@@ -8,6 +8,7 @@ backend and its worker.
 """
 
 import os
+import shutil
 
 import pytest
 from django.conf import settings
@@ -74,6 +75,43 @@ def content(django_db_blocker):
     with django_db_blocker.unblock():
         if not Page.objects.exists():
             sync_content(settings.CONTENT_DIR)
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    """A copy of content/ that a test may change and sync."""
+    target = tmp_path / "content"
+    shutil.copytree(settings.CONTENT_DIR, target)
+    return target
+
+
+@pytest.fixture
+def make_enquiry():
+    """Store an enquiry as the form would have, ``days_ago`` days ago, with
+    any field changed."""
+    import datetime
+
+    from django.utils import timezone
+
+    from radiology_guide.enquiries.models import Enquiry
+
+    def make(days_ago=0, **fields):
+        data = {
+            "name": "Grace O'Hopper",
+            "email": "grace@example.com",
+            "phone": "07700 900461",
+            "preferred_contact": "phone",
+            "topic": "ct-scan",
+            "topic_title": "CT scan",
+            "message": "Do I need to fast?",
+            "consent_at": timezone.now(),
+            "received_at": timezone.now() - datetime.timedelta(days=days_ago),
+        }
+        data.update(fields)
+        data.setdefault("submission_token", f"token-{Enquiry.objects.count()}-{data['name']}")
+        return Enquiry.objects.create(**data)
+
+    return make
 
 
 @pytest.fixture

@@ -16,17 +16,6 @@ from radiology_guide.enquiries.models import Enquiry
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("content")]
 
 
-def make_enquiry(number):
-    return Enquiry.objects.create(
-        name=f"Patient {number}",
-        email=f"p{number}@example.com",
-        topic="ct-scan",
-        message="A question",
-        consent_at="2026-01-01T00:00Z",
-        submission_token=f"token-{number}",
-    )
-
-
 def count_enquiries_in(database_url):
     """Count enquiries in a restored database, from a Django process of its own."""
     result = subprocess.run(  # noqa: S603 - a fixed command
@@ -47,15 +36,15 @@ def count_enquiries_in(database_url):
     return int(result.stdout.strip())
 
 
-def test_a_backup_taken_while_enquiries_arrive_restores_with_every_enquiry(tmp_path):
+def test_a_backup_taken_while_enquiries_arrive_restores_with_every_enquiry(make_enquiry, tmp_path):
     for number in range(20):
-        make_enquiry(number)
+        make_enquiry(name=f"Patient {number}", email=f"p{number}@example.com", submission_token=f"token-{number}")
     stop = threading.Event()
 
     def keep_writing():  # the site goes on taking enquiries during the backup
         number = 100
         while not stop.is_set():
-            make_enquiry(number)
+            make_enquiry(name=f"Patient {number}", email=f"p{number}@example.com", submission_token=f"token-{number}")
             number += 1
         connection.close()
 

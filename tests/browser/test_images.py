@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from radiology_guide.guide.models import Page
 from radiology_guide.images.models import Image
 from tests.browser.support import axe_violations
-from tests.images.conftest import picture
+from tests.helpers import picture
 
 pytestmark = pytest.mark.browser
 

@@ -3,10 +3,7 @@ reads (adding, editing, deleting, restoring, pictures, the clinic's details,
 synonyms, bulk actions, files) puts nothing in front of a patient until a
 clinician other than its author has approved it (issue 19, items 12 to 14)."""
 
-import shutil
-
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, Permission
 
 from radiology_guide.core.models import ClinicDetails
@@ -127,7 +124,7 @@ def test_a_draft_of_a_new_faq_is_listed_as_waiting_and_its_words_can_be_read(cli
 
 @pytest.fixture
 def picture_on_approved_page(reviewer, settings, tmp_path):
-    from tests.images.conftest import make_image
+    from tests.helpers import make_image
 
     settings.MEDIA_ROOT = tmp_path / "media"
     image = make_image("knee-scan", alt="A scan of a knee.")
@@ -257,12 +254,11 @@ def test_restoring_a_deleted_faqs_revision_makes_it_a_draft_again(client, editor
 
 
 def test_with_approval_required_a_file_cannot_change_an_approved_page_without_a_new_approval(
-    approval, reviewer, tmp_path
+    approval, reviewer, content_copy
 ):
     from radiology_guide.guide.sync import export_content
 
-    root = tmp_path / "content"
-    shutil.copytree(django_settings.CONTENT_DIR, root)
+    root = content_copy
     Page.objects.get(slug="what-to-expect").approve(reviewer)
     export_content(root)  # the file now records the approval
     path = next(root.glob("sections/*-what-to-expect.md"))

@@ -3,20 +3,19 @@
 is refused by sync_content with its file and line."""
 
 import re
-import shutil
 from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from radiology_guide.guide import content_files
 from radiology_guide.guide.models import Page
 from radiology_guide.guide.readability import MAX_GRADE, MAX_SMOG, html_scores, structured_html
 from radiology_guide.guide.safety import HOW_OFTEN, structured_texts
+from tests.helpers import SAMPLE_PROCEDURE
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 PROCEDURE_FILES = sorted(CONTENT.glob("procedures/*.md"))
@@ -111,64 +110,13 @@ def test_the_readability_command_counts_structured_text(tmp_path):
     from radiology_guide.guide.readability import file_html
 
     path = tmp_path / "sample.md"
-    path.write_text(SAMPLE)
+    path.write_text(SAMPLE_PROCEDURE)
     html = file_html(path)
     assert "press firmly on it while you wait." in html  # a warning sign
     assert "A collapsed lung" in html  # a risk
 
 
 # A complete, valid procedure page: each case below breaks one rule.
-SAMPLE = """---
-title: Sample biopsy
-summary: A test page for the loader.
-review_status: awaiting clinical review
-sources:
-  - name: NHS website, Biopsy
-    url: https://www.nhs.uk/tests-and-treatments/biopsy/
-slug: sample-biopsy
-kind: procedure
-order: 999
-duration: 30 minutes
-ionising_radiation: true
-dose_band: low
-dose: About 1.5 mSv, about the same as 8 months of natural background radiation.
-dose_source:
-  name: GOV.UK, Patient dose information
-  url: https://www.gov.uk/government/publications/medical-radiation-patient-doses/patient-dose-information-guidance
-sedation: Local anaesthetic.
-sedation_aftercare: false
-usual_stay: You go home the same day.
-related: [ct-scan]
-preparation:
-  eating_and_drinking: Do not eat for 4 hours before. You can drink water until 2 hours before.
-  medicines: Ask the team about blood thinners. Do not stop a medicine unless they tell you to.
-  what_to_bring: A list of your medicines.
-warning_signs:
-  call_999:
-    - You are bleeding heavily from where the needle went in. Lie flat and press firmly on it while you wait.
-  call_111_or_unit:
-    - You have a high temperature or shivers.
-  next_visit:
-    - A bruise is still there after 2 weeks.
-risks:
-  - what: A collapsed lung, where air leaks around the lung.
-    how_often: about 1 in 4
-    source:
-      name: British Thoracic Society, guideline for radiologically guided lung biopsy
-      url: https://www.brit-thoracic.org.uk/quality-improvement/guidelines/lung-biopsy/
----
-## What is it and why is it done?
-
-A test.
-
-## What happens on the day?
-
-You lie down.
-
-## Recovery and going home
-
-You rest.
-"""
 
 BROKEN = [
     ("no preparation", "preparation:\n  eating_and_drinking", "preparation_x:\n  eating_and_drinking",
@@ -204,17 +152,10 @@ BROKEN = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def content_dir(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(settings.CONTENT_DIR, target)
-    return target
-
-
 def test_the_sample_page_is_valid_on_its_own(tmp_path):
     # Read alone, so that the other content files cannot hide a problem in it.
     path = tmp_path / "sample-biopsy.md"
-    path.write_text(SAMPLE)
+    path.write_text(SAMPLE_PROCEDURE)
     record = content_files.read_procedure(path)
     assert record.key == "sample-biopsy"
     assert record.fields["kind"] == "procedure" and len(record.fields["risks"]) == 1
@@ -223,16 +164,16 @@ def test_the_sample_page_is_valid_on_its_own(tmp_path):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "old", "new", "message", "line_text"), BROKEN, ids=[b[0] for b in BROKEN])
 def test_sync_refuses_a_page_that_breaks_a_safety_rule_naming_file_and_line(
-    content_dir, name, old, new, message, line_text
+    content_copy, name, old, new, message, line_text
 ):
-    assert old in SAMPLE
-    broken = SAMPLE.replace(old, new, 1)
-    path = content_dir / "procedures" / "sample-biopsy.md"
+    assert old in SAMPLE_PROCEDURE
+    broken = SAMPLE_PROCEDURE.replace(old, new, 1)
+    path = content_copy / "procedures" / "sample-biopsy.md"
     path.write_text(broken)
     pages_before = Page.objects.count()
     for args in (["--check"], []):
         with pytest.raises(CommandError) as error:
-            call_command("sync_content", *args, "--path", str(content_dir), stdout=StringIO(), stderr=StringIO())
+            call_command("sync_content", *args, "--path", str(content_copy), stdout=StringIO(), stderr=StringIO())
         ours = [line for line in str(error.value).splitlines() if "sample-biopsy.md:" in line]
         assert ours and message in ours[0], str(error.value)
         if line_text is not None:
@@ -242,12 +183,15 @@ def test_sync_refuses_a_page_that_breaks_a_safety_rule_naming_file_and_line(
 
 
 @pytest.mark.django_db
-def test_sync_check_lists_every_broken_file_and_writes_nothing(content_dir):
-    for name, text in (("one.md", SAMPLE.replace("slug: sample-biopsy", "slug: one")), ("two.md", SAMPLE)):
+def test_sync_check_lists_every_broken_file_and_writes_nothing(content_copy):
+    for name, text in (
+        ("one.md", SAMPLE_PROCEDURE.replace("slug: sample-biopsy", "slug: one")),
+        ("two.md", SAMPLE_PROCEDURE),
+    ):
         broken = text.replace("how_often: about 1 in 4", "how_often: often")
-        (content_dir / "procedures" / name).write_text(broken.replace("slug: sample-biopsy", "slug: two"))
+        (content_copy / "procedures" / name).write_text(broken.replace("slug: sample-biopsy", "slug: two"))
     with pytest.raises(CommandError) as error:
-        call_command("sync_content", "--check", "--path", str(content_dir), stdout=StringIO())
+        call_command("sync_content", "--check", "--path", str(content_copy), stdout=StringIO())
     assert re.search(r"one\.md:\d+: how_often", str(error.value))
     assert re.search(r"two\.md:\d+: how_often", str(error.value))
     assert "nothing was written" in str(error.value)

@@ -3,11 +3,9 @@ keep seeing the published page, a preview shows the draft in the site's own
 style, and every change is kept in the history."""
 
 import datetime
-import shutil
 import time
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core import signing
 from django.utils import timezone
@@ -184,9 +182,8 @@ def test_publish_requires_approval_is_read_strictly(monkeypatch):
 # Sync and history
 
 
-def test_sync_never_overwrites_an_unpublished_draft(editor, page, tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(settings.CONTENT_DIR, root)
+def test_sync_never_overwrites_an_unpublished_draft(editor, page, content_copy):
+    root = content_copy
     draft_page = publishing.with_draft(Page.objects.get(pk=page.pk))
     draft_page.body += "\n\nAn editor's draft."
     publishing.save_draft(draft_page, editor)
@@ -282,11 +279,10 @@ def test_the_daily_reminder_emails_content_editors_what_is_waiting(editor, clini
     assert f"- {page.title} (saved" in message.body and f"- {tips.title} (was due" in message.body
 
 
-def test_exporting_published_edits_keeps_a_revision_and_never_writes_a_draft(editor, page, tmp_path):
+def test_exporting_published_edits_keeps_a_revision_and_never_writes_a_draft(editor, page, content_copy):
     from radiology_guide.guide.sync import export_content
 
-    root = tmp_path / "content"
-    shutil.copytree(settings.CONTENT_DIR, root)
+    root = content_copy
     page.body += "\n\nA published edit."
     publishing.publish(page, editor)
     drafted = publishing.with_draft(Page.objects.get(slug="ct-scan"))

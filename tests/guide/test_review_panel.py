@@ -2,7 +2,6 @@
 reviewed, when the next review is due and who approved it (name, role and
 professional registration), and never claims a review that did not happen."""
 
-import shutil
 from io import StringIO
 
 import pytest
@@ -89,41 +88,34 @@ def test_editing_an_approved_page_clears_the_whole_approval_record(registered_re
     assert page.reviewer_registration == "" and page.review_sheet == "" and page.last_reviewed is None
 
 
-@pytest.fixture
-def content_dir(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(settings.CONTENT_DIR, target)
-    return target
-
-
-def test_export_writes_the_registration_and_sheet_version_and_sync_reads_them_back(content_dir, registered_reviewer):
+def test_export_writes_the_registration_and_sheet_version_and_sync_reads_them_back(content_copy, registered_reviewer):
     page = Page.objects.get(slug="ct-scan")
     page.approve(registered_reviewer)
-    call_command("export_content", "--path", str(content_dir), stdout=StringIO())
-    text = (content_dir / "procedures" / "ct-scan.md").read_text()
+    call_command("export_content", "--path", str(content_copy), stdout=StringIO())
+    text = (content_copy / "procedures" / "ct-scan.md").read_text()
     assert "reviewer_registration: GMC 7654321" in text
     assert f"review_sheet: '{page.review_sheet}'" in text or f"review_sheet: {page.review_sheet}" in text
 
     out = StringIO()
-    call_command("sync_content", "--path", str(content_dir), stdout=out)
+    call_command("sync_content", "--path", str(content_copy), stdout=out)
     assert "0 created, 0 updated, 0 deleted" in out.getvalue() and "0 conflict(s)" in out.getvalue()
-    record = next(r for r in content_files.read_content(content_dir).records if r.key == "ct-scan")
+    record = next(r for r in content_files.read_content(content_copy).records if r.key == "ct-scan")
     assert record.fields["reviewer_registration"] == "GMC 7654321"
     assert record.fields["review_sheet"] == page.review_sheet
 
     # Loaded into a database that never saw the approval, the record is the same.
     Page.objects.filter(slug="ct-scan").delete()
-    call_command("sync_content", "--path", str(content_dir), stdout=StringIO())
+    call_command("sync_content", "--path", str(content_copy), stdout=StringIO())
     loaded = Page.objects.get(slug="ct-scan")
     assert loaded.reviewer_registration == "GMC 7654321" and loaded.review_sheet == page.review_sheet
     assert loaded.is_approved and loaded.last_reviewed == page.approved_on
 
 
-def test_a_file_awaiting_review_cannot_carry_a_registration(content_dir):
-    path = content_dir / "procedures" / "ct-scan.md"
+def test_a_file_awaiting_review_cannot_carry_a_registration(content_copy):
+    path = content_copy / "procedures" / "ct-scan.md"
     path.write_text(path.read_text().replace("review_status:", "reviewer_registration: GMC 1234567\nreview_status:", 1))
     with pytest.raises(ContentError, match="reviewer_registration"):
-        content_files.read_content(content_dir)
+        content_files.read_content(content_copy)
 
 
 def test_the_migration_keeps_a_synced_page_synced_so_the_next_sync_sees_no_edit():

@@ -5,7 +5,6 @@ file and line, admin refuses the same, and pages link glossary words only in
 their own sense."""
 
 import re
-import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from radiology_guide.guide import safety, safety_rules
 from radiology_guide.guide.models import GlossaryTerm, Page, glossary_linker
-from tests.guide.test_content_rules import SAMPLE
+from tests.helpers import SAMPLE_PROCEDURE as SAMPLE
 
 TEMPLATE = Path(settings.BASE_DIR) / "templates" / "includes" / "sedation_aftercare.html"
 
@@ -283,21 +282,14 @@ BROKEN = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def content_dir(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(settings.CONTENT_DIR, target)
-    return target
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "old", "new", "message", "line_text"), BROKEN, ids=[b[0] for b in BROKEN])
-def test_sync_refuses_each_class_naming_file_and_line(content_dir, name, old, new, message, line_text):
+def test_sync_refuses_each_class_naming_file_and_line(content_copy, name, old, new, message, line_text):
     assert old in DRAIN
     broken = DRAIN.replace(old, new, 1)
-    (content_dir / "procedures" / "sample-drainage.md").write_text(broken)
+    (content_copy / "procedures" / "sample-drainage.md").write_text(broken)
     with pytest.raises(CommandError) as error:
-        call_command("sync_content", "--check", "--path", str(content_dir), stdout=StringIO())
+        call_command("sync_content", "--check", "--path", str(content_copy), stdout=StringIO())
     ours = [line for line in str(error.value).splitlines() if "sample-drainage.md:" in line]
     assert ours and message in ours[0], str(error.value)
     if line_text is not None:
@@ -306,16 +298,16 @@ def test_sync_refuses_each_class_naming_file_and_line(content_dir, name, old, ne
 
 
 @pytest.mark.django_db
-def test_sync_refuses_the_old_faq_and_glossary_sedation_wording(content_dir):
-    faqs = content_dir / "faqs.md"
+def test_sync_refuses_the_old_faq_and_glossary_sedation_wording(content_copy):
+    faqs = content_copy / "faqs.md"
     faqs.write_text(faqs.read_text().replace("you may fall asleep.", "you may fall asleep. You are still awake.", 1))
-    glossary = content_dir / "glossary.md"
+    glossary = content_copy / "glossary.md"
     glossary.write_text(glossary.read_text().replace("<!-- also: RFA -->", "<!-- also: RFA, radiofrequency -->"))
     denervation = "## Radiofrequency denervation\n"
     text = glossary.read_text().replace(denervation, denervation + "<!-- also: ablation by radiofrequency -->\n")
     glossary.write_text(text.replace("<!-- also: ablations -->", "<!-- also: ablations, RFA -->"))
     with pytest.raises(CommandError) as error:
-        call_command("sync_content", "--check", "--path", str(content_dir), stdout=StringIO())
+        call_command("sync_content", "--check", "--path", str(content_copy), stdout=StringIO())
     assert re.search(r"faqs\.md:\d+: 'You are still awake' is wrong for deep sedation", str(error.value))
     assert "the alias 'RFA' is already a word of the entry" in str(error.value)
 

@@ -2,10 +2,7 @@
 "clostrophobic") and the page they mean comes first, on SQLite and on
 PostgreSQL alike (run with DATABASE_URL=postgres://... for the second)."""
 
-import shutil
-
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from radiology_guide.guide import publishing
@@ -132,30 +129,23 @@ def test_admin_refuses_a_synonym_for_a_page_that_does_not_exist(client, editor):
     assert not Synonym.objects.filter(phrase="tummy scan").exists()
 
 
-@pytest.fixture
-def content_dir(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(settings.CONTENT_DIR, target)
-    return target
-
-
-def test_synonyms_come_from_the_content_file_and_go_back_to_it(content_dir):
-    path = content_dir / "synonyms.yml"
+def test_synonyms_come_from_the_content_file_and_go_back_to_it(content_copy):
+    path = content_copy / "synonyms.yml"
     path.write_text(path.read_text() + "/procedures/tips/:\n- liver shunt op\n")
-    call_command("sync_content", "--path", str(content_dir), stdout=None)
+    call_command("sync_content", "--path", str(content_copy), stdout=None)
     assert search("liver shunt op")[0].url == "/procedures/tips/"
     Synonym.objects.create(phrase="jelly on my tummy", url="/procedures/ultrasound-scan/")
-    call_command("export_content", "--path", str(content_dir))
+    call_command("export_content", "--path", str(content_copy))
     text = path.read_text()
     assert "- jelly on my tummy" in text and "- liver shunt op" in text
     Synonym.objects.filter(phrase="jelly on my tummy").delete()
-    call_command("sync_content", "--path", str(content_dir))
+    call_command("sync_content", "--path", str(content_copy))
     assert Synonym.objects.get(phrase="jelly on my tummy").url == "/procedures/ultrasound-scan/"
 
 
-def test_a_synonym_changed_in_admin_is_not_overwritten_by_a_sync(content_dir):
+def test_a_synonym_changed_in_admin_is_not_overwritten_by_a_sync(content_copy):
     Synonym.objects.filter(phrase="parking").update(url="/faqs/#cost")
-    call_command("sync_content", "--path", str(content_dir))
+    call_command("sync_content", "--path", str(content_copy))
     assert Synonym.objects.get(phrase="parking").url == "/faqs/#cost"
 
 

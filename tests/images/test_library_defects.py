@@ -3,8 +3,7 @@
 import pytest
 
 from radiology_guide.images.models import Image
-from tests.images.conftest import make_image, picture
-from tests.images.test_upload import upload
+from tests.helpers import make_image, picture, upload
 
 pytestmark = pytest.mark.django_db
 

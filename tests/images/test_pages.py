@@ -9,8 +9,7 @@ from radiology_guide.guide import publishing
 from radiology_guide.guide.markdown import LIBRARY_ONLY
 from radiology_guide.guide.models import FAQ, Page
 from radiology_guide.images.models import Image
-from tests.guide.test_admin import change_url, page_form
-from tests.images.conftest import make_image, picture
+from tests.helpers import change_url, make_image, page_form, picture
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from radiology_guide.guide import publishing
 from radiology_guide.guide.models import Page
-from tests.images.conftest import make_image
+from tests.helpers import make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_pictures_are_served_with_a_year_of_immutable_caching(client):
 def test_a_changed_picture_gets_a_new_address(admin_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.images.conftest import picture
+    from tests.helpers import picture
 
     image = make_image("knee-scan")
     before = image.file.name

@@ -13,18 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
 from radiology_guide.images.models import Image
-from tests.images.conftest import camera_exif, picture, pixel_bomb
+from tests.helpers import camera_exif, picture, pixel_bomb, upload
 
 pytestmark = pytest.mark.django_db
 
 ADD = "/admin/images/image/add/"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-
-
-def upload(client, name, data, slug="knee-scan", content_type="image/jpeg", **fields):
-    form = {"slug": slug, "alt": "A scan of a knee.", "caption": "", "credit": "", "licence": "", **fields}
-    form["upload"] = SimpleUploadedFile(name, data, content_type=content_type)
-    return client.post(ADD, form)
 
 
 def open_stored(name):

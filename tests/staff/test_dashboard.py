@@ -11,7 +11,6 @@ from django.utils import timezone
 from radiology_guide.core.models import ClinicDetails
 from radiology_guide.enquiries.models import Enquiry, EnquiryLink
 from radiology_guide.staff.dashboard import figures
-from tests.staff.test_inbox import make_enquiry
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +27,19 @@ def monday_two_weeks_ago():
     return timezone.make_aware(datetime.datetime.combine(monday, datetime.time(10, 0)))
 
 
-def contacted_after(hours=0, days=0, **fields):
+@pytest.fixture
+def contacted_after(make_enquiry):
     """An enquiry from 10:00 on Monday a fortnight ago, first contacted days and hours later."""
-    enquiry = make_enquiry(received_at=monday_two_weeks_ago(), **fields)
-    enquiry.first_contacted_at = enquiry.received_at + datetime.timedelta(days=days, hours=hours)
-    enquiry.first_contact_seconds = int((enquiry.first_contacted_at - enquiry.received_at).total_seconds())
-    enquiry.status = Enquiry.Status.CONTACTED
-    enquiry.save()
-    return enquiry
+
+    def make(hours=0, days=0, **fields):
+        enquiry = make_enquiry(received_at=monday_two_weeks_ago(), **fields)
+        enquiry.first_contacted_at = enquiry.received_at + datetime.timedelta(days=days, hours=hours)
+        enquiry.first_contact_seconds = int((enquiry.first_contacted_at - enquiry.received_at).total_seconds())
+        enquiry.status = Enquiry.Status.CONTACTED
+        enquiry.save()
+        return enquiry
+
+    return make
 
 
 def table(html, caption):
@@ -46,7 +50,9 @@ def table(html, caption):
     ]
 
 
-def test_figures_for_the_period_with_numbers_beside_every_chart(staff_client, clinic_staff, django_user_model):
+def test_figures_for_the_period_with_numbers_beside_every_chart(
+    contacted_after, make_enquiry, staff_client, clinic_staff, django_user_model
+):
     kim = django_user_model.objects.create_user("kim", password="a-long-test-password")
     ct = EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan", created_by=clinic_staff, opens=5)
     EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan", created_by=kim, opens=1)
@@ -88,7 +94,7 @@ def test_an_empty_dashboard_says_so(staff_client):
     assert '<option value="30" selected>' in html
 
 
-def test_the_figures_take_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries):
+def test_the_figures_take_a_fixed_number_of_queries(contacted_after, staff_client, django_assert_max_num_queries):
     for n in range(30):
         contacted_after(hours=n, topic_title=f"Topic {n % 7}")
     # Session and user (2), permission check (2), then a fixed set of aggregates whatever the number of rows.
@@ -96,7 +102,7 @@ def test_the_figures_take_a_fixed_number_of_queries(staff_client, django_assert_
         staff_client.get("/staff/dashboard/")
 
 
-def test_each_enquiry_counts_in_the_week_it_arrived_by_the_clinics_clock():
+def test_each_enquiry_counts_in_the_week_it_arrived_by_the_clinics_clock(make_enquiry):
     # Weeks start on Monday at midnight in London. In summer that is 23:00 UTC
     # on the Sunday, so a count by UTC date would put this enquiry a week early.
     london = zoneinfo.ZoneInfo("Europe/London")
@@ -116,7 +122,7 @@ def test_each_enquiry_counts_in_the_week_it_arrived_by_the_clinics_clock():
     assert [(bar["label"], bar["value"]) for bar in numbers["by_topic"]] == [("CT scan", 3), ("MRI scan", 1)]
 
 
-def test_time_to_first_contact_is_in_working_days_like_the_inbox():
+def test_time_to_first_contact_is_in_working_days_like_the_inbox(make_enquiry):
     london = zoneinfo.ZoneInfo("Europe/London")
     friday = datetime.datetime(2026, 11, 20, 16, 0, tzinfo=london)
     ClinicDetails.objects.filter(pk=1).update(working_days="Mon Tue Wed Thu Fri", bank_holidays="2026-11-24")
@@ -133,7 +139,7 @@ def test_time_to_first_contact_is_in_working_days_like_the_inbox():
     assert numbers["within_promise"] == 3  # the promise is 2 working days
 
 
-def test_counts_of_one_are_singular(staff_client, clinic_staff):
+def test_counts_of_one_are_singular(make_enquiry, staff_client, clinic_staff):
     link = EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan", created_by=clinic_staff, opens=1)
     make_enquiry(link=link)
     html = staff_client.get("/staff/dashboard/").content.decode()

@@ -18,23 +18,6 @@ from radiology_guide.staff.workdays import age_in_working_days, overdue_cutoff
 pytestmark = pytest.mark.django_db
 
 
-def make_enquiry(days_ago=0, **fields):
-    data = {
-        "name": "Grace O'Hopper",
-        "email": "grace@example.com",
-        "phone": "07700 900461",
-        "preferred_contact": "phone",
-        "topic": "ct-scan",
-        "topic_title": "CT scan",
-        "message": "Do I need to fast?",
-        "consent_at": timezone.now(),
-        "received_at": timezone.now() - datetime.timedelta(days=days_ago),
-    }
-    data.update(fields)
-    data.setdefault("submission_token", f"token-{Enquiry.objects.count()}-{data['name']}")
-    return Enquiry.objects.create(**data)
-
-
 @pytest.fixture
 def staff_client(client, clinic_staff):
     client.force_login(clinic_staff)
@@ -83,7 +66,7 @@ def test_opening_days_and_bank_holidays_are_an_editable_checked_list(field, valu
             details.full_clean()
 
 
-def test_the_inbox_lists_open_enquiries_with_contact_links_age_and_overdue_marked(staff_client):
+def test_the_inbox_lists_open_enquiries_with_contact_links_age_and_overdue_marked(make_enquiry, staff_client):
     old = make_enquiry(days_ago=10, name="Ada Lovelace", phone="+44 7700 900123")
     new = make_enquiry(days_ago=0, name="Alan Turing", phone="", email="alan@example.com", preferred_contact="email")
     closed = make_enquiry(days_ago=1, name="Closed Person", status=Enquiry.Status.CLOSED)
@@ -99,7 +82,7 @@ def test_the_inbox_lists_open_enquiries_with_contact_links_age_and_overdue_marke
     assert "0 working days" in html
 
 
-def test_filters_mine_unassigned_and_overdue(staff_client, clinic_staff, django_user_model):
+def test_filters_mine_unassigned_and_overdue(make_enquiry, staff_client, clinic_staff, django_user_model):
     kim = django_user_model.objects.create_user("kim", password="a-long-test-password")
     mine = make_enquiry(days_ago=1, name="Mine", assignee=clinic_staff)
     theirs = make_enquiry(days_ago=1, name="Theirs", assignee=kim)
@@ -117,7 +100,7 @@ def test_filters_mine_unassigned_and_overdue(staff_client, clinic_staff, django_
 
 
 @pytest.mark.parametrize("typed", ["reference", "reference lower case", "name", "phone with spaces", "phone +44"])
-def test_search_by_reference_name_or_phone(staff_client, typed):
+def test_search_by_reference_name_or_phone(make_enquiry, staff_client, typed):
     wanted = make_enquiry(name="Mary Seacole", phone="07700 900555")
     other = make_enquiry(name="Florence Nightingale", phone="07700 900999")
     query = {
@@ -133,7 +116,9 @@ def test_search_by_reference_name_or_phone(staff_client, typed):
     assert other.reference in staff_client.get("/staff/enquiries/", {"q": query}).content.decode()
 
 
-def test_assign_contact_note_and_close_each_show_on_the_timeline_with_who_and_when(staff_client, clinic_staff):
+def test_assign_contact_note_and_close_each_show_on_the_timeline_with_who_and_when(
+    make_enquiry, staff_client, clinic_staff
+):
     enquiry = make_enquiry(days_ago=5)
     page = f"/staff/enquiries/{enquiry.reference}/"
     assert "Overdue" in staff_client.get(page).content.decode()
@@ -166,28 +151,28 @@ def test_assign_contact_note_and_close_each_show_on_the_timeline_with_who_and_wh
     assert enquiry.reference not in staff_client.get("/staff/enquiries/").content.decode()  # closed: out of the inbox
 
 
-def test_an_action_without_its_choice_says_what_is_missing(staff_client):
+def test_an_action_without_its_choice_says_what_is_missing(make_enquiry, staff_client):
     enquiry = make_enquiry()
     response = staff_client.post(f"/staff/enquiries/{enquiry.reference}/contacted/", {})
     assert response.status_code == 400 and "Choose how you contacted them" in response.content.decode()
     assert not enquiry.events.exists()
 
 
-def test_internal_notes_are_escaped(staff_client):
+def test_internal_notes_are_escaped(make_enquiry, staff_client):
     enquiry = make_enquiry(message="<script>alert(1)</script>")
     staff_client.post(f"/staff/enquiries/{enquiry.reference}/note/", {"note": "<b>bold</b>"})
     html = staff_client.get(f"/staff/enquiries/{enquiry.reference}/").content.decode()
     assert "<script>alert(1)" not in html and "<b>bold</b>" not in html and "&lt;b&gt;bold" in html
 
 
-def test_the_inbox_links_an_enquiry_to_the_link_it_came_from(staff_client):
+def test_the_inbox_links_an_enquiry_to_the_link_it_came_from(make_enquiry, staff_client):
     link = EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan")
     enquiry = make_enquiry(link=link)
     html = staff_client.get("/staff/enquiries/").content.decode()
     assert f'<a href="/staff/links/{link.pk}/">{link.code}</a>' in html and enquiry.reference in html
 
 
-def test_the_overdue_digest_emails_the_clinic_references_only(settings):
+def test_the_overdue_digest_emails_the_clinic_references_only(make_enquiry, settings):
     settings.ENQUIRY_NOTIFY_EMAILS = ["desk@clinic.example"]
     late = make_enquiry(days_ago=9, name="Private Name", topic_title="Children's CT & X-ray")
     make_enquiry(days_ago=0)
@@ -199,13 +184,13 @@ def test_the_overdue_digest_emails_the_clinic_references_only(settings):
     assert "Private Name" not in message.body and "07700" not in message.body
 
 
-def test_no_digest_when_nothing_is_overdue():
+def test_no_digest_when_nothing_is_overdue(make_enquiry):
     make_enquiry(days_ago=0)
     call_command("send_overdue_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert mail.outbox == []
 
 
-def test_superusers_see_the_same_timeline_read_only_in_the_admin(admin_client, admin_user):
+def test_superusers_see_the_same_timeline_read_only_in_the_admin(make_enquiry, admin_client, admin_user):
     enquiry = make_enquiry()
     enquiry.record("note", admin_user, "Left a voicemail & will try again.")
     html = admin_client.get(f"/admin/enquiries/enquiry/{enquiry.pk}/change/").content.decode()
@@ -213,7 +198,7 @@ def test_superusers_see_the_same_timeline_read_only_in_the_admin(admin_client, a
     assert 'name="events-0-detail"' not in html  # shown, not editable
 
 
-def test_the_inbox_previews_each_message_and_marks_warning_signs_urgent(staff_client):
+def test_the_inbox_previews_each_message_and_marks_warning_signs_urgent(make_enquiry, staff_client):
     calm = make_enquiry(message="Do I need to fast before my scan? " + "I have a few other questions too. " * 10)
     leaking = make_enquiry(name="Leaking", message="My nephrostomy BAG IS LEAKING since this morning")
     breathless = make_enquiry(name="Breathless", message="After the biopsy I can\u2019t breathe properly")
@@ -247,7 +232,7 @@ def test_warning_signs_are_found_in_any_case_and_apostrophe(message, sign):
     assert warning_sign(message) == sign
 
 
-def test_a_failed_action_shows_an_error_summary_at_the_top(staff_client):
+def test_a_failed_action_shows_an_error_summary_at_the_top(make_enquiry, staff_client):
     enquiry = make_enquiry()
     html = staff_client.post(f"/staff/enquiries/{enquiry.reference}/closed/", {}).content.decode()
     summary = re.search(r'<div class="govuk-error-summary".*?</div>', html, re.S).group(0)
@@ -266,7 +251,7 @@ def test_a_failed_action_shows_an_error_summary_at_the_top(staff_client):
         ("note", {"note": "Left a message."}, "Note added."),
     ],
 )
-def test_each_action_says_it_was_done(staff_client, action, data, said):
+def test_each_action_says_it_was_done(make_enquiry, staff_client, action, data, said):
     enquiry = make_enquiry()
     response = staff_client.post(f"/staff/enquiries/{enquiry.reference}/{action}/", data, follow=True)
     assert f'<div class="panel" role="status"><p>{said}</p></div>' in response.content.decode()
