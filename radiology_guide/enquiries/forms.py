@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.validators import slug_re
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -71,7 +72,8 @@ def patient_topic_choices(current=""):
     for slug, title, kind in pages.values_list("slug", "title", "kind"):
         groups[kind].append((slug, short_topic(title)))
     here = []
-    if current and current != OTHER_TOPIC[0]:
+    if slug_re.match(current) and current != OTHER_TOPIC[0]:
+        # Only a slug reaches the database: PostgreSQL refuses a NUL byte.
         here = list(Page.objects.filter(kind=Page.Kind.SECTION, slug=current).values_list("slug", "title"))
     return [("", "Choose a topic"), ("Scans", groups["scan"]), ("Procedures", groups["procedure"]), *here, OTHER_TOPIC]
 
