@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # the search index's stored vector on PostgreSQL (guide.SearchEntry)
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -13,6 +13,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from hypothesis import settings as hypothesis_settings
 
 from radiology_guide.config import cache_from_url
@@ -40,6 +41,8 @@ elif os.environ["CACHE_URL"].startswith("redis"):
 # The one test that shares Redis between two processes (tests/test_page_cache.py).
 os.environ["TEST_REDIS_URL"] = redis_url_for_this_worker(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Django set up its task backends when the admin was loaded: start them again.
+setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
 # Signing in is not what these tests measure: a fast hasher halves the suite's time.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Property tests: 50 examples while working, 200 in CI.

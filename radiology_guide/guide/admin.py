@@ -7,6 +7,7 @@ presses "Save and publish". Every change goes through guide/publishing.py.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,9 +16,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from radiology_guide.guide import clinical_review, content_types, preview, publishing, readability
+from radiology_guide.guide import clinical_review, content_types, drafts, preview, publishing, readability, tasks
 from radiology_guide.guide.admin_forms import ContentForm, PageForm
-from radiology_guide.guide.changes import fields_diff
 from radiology_guide.guide.models import APPROVED, FAQ, ComparisonRow, Draft, GlossaryTerm, Page, Revision, Synonym
 from radiology_guide.guide.review_sheet import ReviewerProfile  # the sheet's form records it
 from radiology_guide.guide.review_sheet import admin_view as review_sheet_view
@@ -87,7 +87,7 @@ class ContentAdmin(admin.ModelAdmin):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             return None
-        return publishing.with_draft(obj, render=request.method != "POST")
+        return drafts.with_draft(obj, render=request.method != "POST")
 
     def has_delete_permission(self, request, obj=None):
         # Patients lose what is deleted at once: the same rule as publishing.
@@ -99,60 +99,31 @@ class ContentAdmin(admin.ModelAdmin):
     # Saving -----------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        note = form.cleaned_data.get("change_note", "")
-        publish_at = form.cleaned_data.get("publish_at")
-        outcome = request._publishing_outcome = []
-        if not change:
-            # A draft of an addition unless its maker may publish it now.
-            request._new_draft = publishing.add(obj, request.user, note)
-            return
-        draft = publishing.draft_of(obj)
-        edited = (
-            publishing.as_json(obj.file_fields()) != draft.fields
-            if draft is not None
-            else publishing.differs_from_live(obj)
+        saved = publishing.save_from_admin(
+            obj,
+            request.user,
+            adding=not change,
+            note=form.cleaned_data.get("change_note", ""),
+            publish="_publish" in request.POST,
+            publish_at=form.cleaned_data.get("publish_at"),
         )
-        if edited:
-            draft = publishing.save_draft(obj, request.user, note)
-        if "_publish" in request.POST:
-            if draft is None:
-                outcome.append((messages.INFO, "There are no changes to publish."))
-                return
-            try:
-                publishing.publish_draft(draft, request.user)
-            except publishing.NotAllowed as refusal:
-                outcome.append((messages.WARNING, f"Saved as a draft, not published. {refusal}"))
-                return
-            outcome.append((messages.SUCCESS, "Published: patients now see this version."))
-            return
-        if draft is None:
-            outcome.append((messages.INFO, "There were no changes to save."))
-            return
-        if publish_at is not None:
-            try:
-                publishing.schedule(draft, request.user, publish_at)
-            except publishing.NotAllowed as refusal:
-                outcome.append((messages.WARNING, f"Saved as a draft, not scheduled. {refusal}"))
-                return
-            when = timezone.localtime(publish_at)
-            outcome.append((messages.SUCCESS, f"Draft saved. It will be published at {when:%H:%M on %d %B %Y}."))
-            return
-        outcome.append(
-            (messages.SUCCESS, "Draft saved. Patients still see the published version until it is published.")
-        )
+        if saved.publish_at is not None:
+            transaction.on_commit(lambda: tasks.enqueue_publish_due(saved.publish_at))
+        request._admin_save = saved
 
     def response_change(self, request, obj):
-        outcome = getattr(request, "_publishing_outcome", None)
-        if outcome is None:
+        saved = getattr(request, "_admin_save", None)
+        if saved is None:
             return super().response_change(request, obj)
-        for level, text in outcome:
-            self.message_user(request, text, level)
+        for level, text in saved.messages:
+            self.message_user(request, text, getattr(messages, level.upper()))
         return HttpResponseRedirect(request.path)
 
     def response_add(self, request, obj, post_url_continue=None):
-        draft = getattr(request, "_new_draft", None)
-        if draft is None:
+        saved = getattr(request, "_admin_save", None)
+        if saved is None or saved.draft is None:
             return super().response_add(request, obj, post_url_continue)
+        draft = saved.draft
         self.message_user(
             request,
             f"Saved as a draft of a new {self.content_type.label}. Patients see it only once someone allowed to "
@@ -181,14 +152,14 @@ class ContentAdmin(admin.ModelAdmin):
         extra = {}
         if obj is not None:
             extra = {
-                "content_draft": publishing.draft_of(obj),
+                "content_draft": drafts.draft_of(obj),
                 "revisions": Revision.objects.filter(model=self.content_type.name, object_id=obj.pk).select_related(
                     "saved_by"
                 )[:30],
                 "preview_url": reverse(f"admin:guide_{self.content_type.name}_preview", args=[obj.pk]),
                 "preview_link": preview.signed_link(request, obj),
                 "preview_days": preview.LINK_LIFETIME.days,
-                "can_publish": clinical_review.may_publish(request.user, publishing.draft_of(obj)),
+                "can_publish": clinical_review.may_publish(request.user, drafts.draft_of(obj)),
                 "ask_url": reverse(f"admin:guide_{self.content_type.name}_ask_for_approval", args=[obj.pk]),
                 "public_url": obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "",
             }
@@ -225,7 +196,7 @@ class ContentAdmin(admin.ModelAdmin):
         obj = get_object_or_404(self.model, pk=object_id)
         if request.method != "POST" or not self.has_change_permission(request, obj):
             raise PermissionDenied
-        count = clinical_review.ask_for_approval(obj, request.user)
+        count = tasks.ask_for_approval(obj, request.user)
         if count:
             people = "clinician" if count == 1 else "clinicians"
             self.message_user(request, f"Asked {count} {people} for their approval by email.", messages.SUCCESS)
@@ -399,103 +370,6 @@ class GlossaryTermAdmin(ChildAdmin):
 # History
 
 
-@admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
-    list_display = ["title", "model", "action", "note", "saved_by", "saved_at"]
-    list_filter = ["model", "action", "saved_at"]
-    search_fields = ["title", "note"]
-    readonly_fields = ["title", "model", "action", "note", "saved_by", "saved_at", "changes", "changes_since"]
-    exclude = ["fields", "object_id"]
-    change_form_template = "admin/guide/revision_change_form.html"
-
-    class Media:
-        css = {"all": ["css/content-admin.css"]}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("guide.view_page")
-
-    def _previous(self, revision):
-        return (
-            Revision.objects.filter(model=revision.model, object_id=revision.object_id, saved_at__lte=revision.saved_at)
-            .exclude(pk=revision.pk)
-            .exclude(saved_at=revision.saved_at, pk__gt=revision.pk)
-            .first()
-        )
-
-    @admin.display(description="What this change did")
-    def changes(self, revision):
-        previous = self._previous(revision)
-        if previous is None:
-            return "The first version kept."
-        return fields_diff(previous.fields, revision.fields)
-
-    @admin.display(description="From this revision to the content now (its draft, if it has one)")
-    def changes_since(self, revision):
-        content_type = content_types.BY_NAME[revision.model]
-        current = content_type.model.objects.filter(pk=revision.object_id).first()
-        if current is None:
-            return "The content has since been deleted."
-        now = publishing.as_json(publishing.with_draft(current).file_fields())
-        return fields_diff(revision.fields, now)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        revision = self.get_object(request, object_id)
-        extra = {}
-        if revision is not None:
-            content_type = content_types.BY_NAME[revision.model]
-            extra = {
-                # A deleted object's revision is restored as a draft of a new one.
-                "can_restore": request.user.has_perm(f"guide.change_{revision.model}")
-                and (
-                    request.user.has_perm(f"guide.add_{revision.model}")
-                    or content_type.model.objects.filter(pk=revision.object_id).exists()
-                ),
-                "restore_url": reverse("admin:guide_revision_restore", args=[revision.pk]),
-                "content_url": reverse(f"admin:guide_{revision.model}_change", args=[revision.object_id]),
-            }
-            current = content_type.model.objects.filter(pk=revision.object_id).first()
-            extra |= {"approval": clinical_review.actions(request.user, current) if current else None}
-        return super().change_view(request, object_id, form_url, (extra_context or {}) | extra)
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/restore/",
-                self.admin_site.admin_view(self.restore_view),
-                name="guide_revision_restore",
-            ),
-            *super().get_urls(),
-        ]
-
-    def restore_view(self, request, object_id):
-        revision = get_object_or_404(Revision, pk=object_id)
-        if request.method != "POST" or not request.user.has_perm(f"guide.change_{revision.model}"):
-            raise PermissionDenied
-        model = content_types.BY_NAME[revision.model].model
-        if not model.objects.filter(pk=revision.object_id).exists() and not request.user.has_perm(
-            f"guide.add_{revision.model}"
-        ):
-            raise PermissionDenied  # restoring deleted content adds it again
-        draft = publishing.restore(revision, request.user)
-        self.message_user(
-            request,
-            "Restored as a draft. Patients see it only once it is published; an old approval is never restored.",
-            messages.SUCCESS,
-        )
-        if draft.object_id is None:  # it had been deleted: a draft of a new one
-            return HttpResponseRedirect(reverse("admin:guide_draft_change", args=[draft.pk]))
-        return HttpResponseRedirect(reverse(f"admin:guide_{revision.model}_change", args=[revision.object_id]))
-
-
 @admin.register(Synonym)
 class SynonymAdmin(admin.ModelAdmin):
     """Patients' words for pages: what search puts first (see guide/synonyms.py)."""
@@ -527,4 +401,4 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "registration"]
 
 
-from radiology_guide.guide import admin_drafts  # noqa: E402, F401 - registers the drafts' admin
+from radiology_guide.guide import admin_drafts, admin_library, admin_revisions  # noqa: E402, F401 - they register their admin

@@ -8,7 +8,8 @@ Publishing goes through guide/publishing.py, which checks every rule.
 
 from django.contrib import admin, messages
 
-from radiology_guide.guide import content_types, publishing
+from radiology_guide.guide import content_types, drafts, publishing
+from radiology_guide.guide.changes import fields_diff
 from radiology_guide.guide.models import Draft
 
 
@@ -46,7 +47,7 @@ class DraftAdmin(admin.ModelAdmin):
 
     @admin.display(description="What")
     def title(self, draft):
-        obj = publishing.draft_object(draft)
+        obj = drafts.draft_object(draft)
         return str(obj) if obj is not None else "(deleted since)"
 
     @admin.display(description="Kind")
@@ -59,12 +60,11 @@ class DraftAdmin(admin.ModelAdmin):
 
     @admin.display(description="What it changes (from the published version, if there is one)")
     def changes(self, draft):
-        from radiology_guide.guide.admin import fields_diff
 
         live = None
         if draft.object_id is not None:
             live = content_types.BY_NAME[draft.model].model.objects.filter(pk=draft.object_id).first()
-        return fields_diff(publishing.as_json(live.file_fields()) if live else {}, draft.fields)
+        return fields_diff(drafts.as_json(live.file_fields()) if live else {}, draft.fields)
 
     @admin.action(description="Publish the selected drafts", permissions=["publish"])
     def publish_drafts(self, request, queryset):

@@ -11,11 +11,10 @@ offer the button, and calls it.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from radiology_guide.guide import content_types, preview, publishing
+from radiology_guide.guide import content_types, drafts, preview, publishing
 from radiology_guide.guide.models import APPROVED, Page, Revision
 
 
@@ -37,18 +36,6 @@ def clinicians(exclude=None):
     return [user for user in users if user.has_perm(publishing.APPROVE_PERMISSION)]
 
 
-def ask_for_approval(obj, user) -> int:
-    """Queue an email to every clinician but ``user`` asking them to approve
-    ``obj``; returns how many it goes to (none: nothing is queued)."""
-    from radiology_guide.guide import tasks
-
-    count = len(clinicians(exclude=user))
-    if count:
-        name, pk = content_types.of(obj).name, obj.pk
-        transaction.on_commit(lambda: tasks.send_approval_request.enqueue(name, pk, user.pk))
-    return count
-
-
 def send_approval_request(model, object_id, asked_by_id=None) -> int:
     """The email itself (run by the worker); returns how many it went to."""
     obj = content_types.BY_NAME[model].model.objects.filter(pk=object_id).first()
@@ -59,7 +46,7 @@ def send_approval_request(model, object_id, asked_by_id=None) -> int:
     context = {
         "obj": obj,
         "asked_by": asked_by.get_full_name() or asked_by.get_username() if asked_by else "An editor",
-        "draft": publishing.draft_of(obj),
+        "draft": drafts.draft_of(obj),
         "preview_link": settings.SITE_URL + reverse("guide:preview", args=[preview.token_for(obj)]),
         "preview_days": preview.LINK_LIFETIME.days,
         "admin_preview": settings.SITE_URL + reverse(f"admin:guide_{model}_preview", args=[obj.pk]),
@@ -86,7 +73,7 @@ def refusal(obj, user):
     """Why ``user`` may not approve and publish ``obj`` now, or None if they may."""
     if not user.has_perm(publishing.APPROVE_PERMISSION):
         return "Only a clinician who approves content can approve it."
-    draft = publishing.draft_of(obj)
+    draft = drafts.draft_of(obj)
     if draft is None and (not isinstance(obj, Page) or obj.is_approved):
         return "There is nothing waiting for approval."
     if draft is not None:
@@ -111,7 +98,7 @@ def approve_and_publish(obj, user):
     of the page. Raises publishing.NotAllowed with the reason otherwise."""
     if reason := refusal(obj, user):
         raise publishing.NotAllowed(reason)
-    draft = publishing.draft_of(obj)
+    draft = drafts.draft_of(obj)
     if draft is None:
         if refused := publishing.approve([Page.objects.get(pk=obj.pk)], user):
             raise publishing.NotAllowed(refused[0])
@@ -135,7 +122,7 @@ def may_publish(user, draft) -> bool:
 
 
 def waits_for_approval(obj) -> bool:
-    return publishing.draft_of(obj) is not None or (isinstance(obj, Page) and not obj.is_approved)
+    return drafts.draft_of(obj) is not None or (isinstance(obj, Page) and not obj.is_approved)
 
 
 def actions(user, obj):

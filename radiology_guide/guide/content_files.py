@@ -1,9 +1,8 @@
-"""Read and write the Markdown files in content/ (format: content/README.md).
-
-``read_content`` parses every file into plain records, checking them strictly
-so that ``sync_content`` either imports everything or nothing. ``write_content``
-is its inverse, used by ``export_content``: reading what it wrote gives back
-exactly the same records.
+"""Read one Markdown file of content/ (format: content/README.md) into plain
+records, checking it strictly. The whole folder is read and checked across
+files by guide/content_folder.py; guide/content_writer.py writes the files
+back (``export_content``), so that reading what it wrote gives back exactly
+the same records.
 """
 
 import datetime
@@ -16,7 +15,7 @@ import yaml
 from django.utils.text import slugify
 
 from radiology_guide.guide import safety, safety_rules
-from radiology_guide.guide.markdown import image_problems
+from radiology_guide.guide.models import REVIEW_CYCLE_YEARS, add_years
 
 COMMON_FIELDS = {"title", "summary", "review_status", "sources", "approved_by", "approved_on", "reviewer_role"}
 COMMON_FIELDS |= {"reviewer_registration", "review_sheet"}
@@ -34,7 +33,6 @@ PROCEDURE_FIELDS = SECTION_FIELDS | {
 }  # fmt: skip
 SITE_PAGE_FIELDS = COMMON_FIELDS | {"slug"}
 REVIEW_STATUSES = {"awaiting clinical review", "approved"}
-REVIEW_CYCLE_YEARS = 3
 COMPARISON_HEADER = ["feature", "diagnostic radiology", "interventional radiology"]
 # libyaml's safe loader when PyYAML was built with it (about ten times faster).
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -88,114 +86,7 @@ class ContentSet:
         return [record for record in self.records if record.model == model]
 
 
-def read_content(root: Path) -> ContentSet:
-    """Read and check every file. Raises ContentErrors listing every problem
-    in every file (a writer sees them all at once), or returns the records."""
-    content, errors = ContentSet(), []
-
-    def read(path, reader, *args):
-        try:
-            records = reader(path, *args)
-        except ContentError as error:
-            errors.append(error)
-        else:
-            content.records.extend(records if isinstance(records, list) else [records])
-
-    for path in sorted((root / "sections").glob("*.md")):
-        read(path, _page, SECTION_FIELDS, "section")
-    for path in sorted((root / "procedures").glob("*.md")):
-        read(path, _page, PROCEDURE_FIELDS, None)
-    for path in sorted((root / "pages").glob("*.md")):
-        read(path, _page, SITE_PAGE_FIELDS, "page")
-    for name, reader in (("comparison.md", _comparison), ("faqs.md", _faqs), ("glossary.md", _glossary)):
-        path = root / name
-        if not path.exists():
-            errors.append(ContentError(path, 1, "file is missing"))
-            continue
-        read(path, reader)
-    from radiology_guide.images.files import read_images
-
-    content.images, image_errors = read_images(root)
-    errors += [ContentError(error.path, error.line, error.message) for error in image_errors]
-    errors += _check_unique(content) + _check_related(content, root) + _check_images(content, root)
-    errors += _check_glossary(content)
-    if errors:
-        raise ContentErrors(errors)
-    return content
-
-
-def _check_glossary(content):
-    """The glossary's aliases, and each page's choice of senses (guide/safety_rules.py)."""
-    terms = content.of("term")
-    aliases = [(t.key, t.fields["term"], [a.strip() for a in t.fields["aliases"].split(",") if a.strip()])
-               for t in terms]  # fmt: skip
-    line = {t.key: t.line for t in terms}
-    errors = [ContentError(terms[0].path, line[slug], message)
-              for slug, message in safety_rules.glossary_alias_problems(aliases)]  # fmt: skip
-    words = {word.lower(): slug for slug, term, more in aliases for word in [term, *more]}
-    for record in content.of("page"):
-        senses, skip = record.fields.get("glossary_senses"), record.fields.get("glossary_skip")
-        if terms and (senses or skip):
-            for _, message in safety_rules.glossary_choice_problems(senses, skip, words):
-                errors.append(ContentError(record.path, record.line, message))
-    return errors
-
-
-def _check_unique(content):
-    seen, errors = {}, []
-    for record in content.records:
-        key = (record.model, record.key)
-        if key in seen:
-            first = seen[key]
-            errors.append(
-                ContentError(
-                    record.path,
-                    record.line,
-                    f"duplicate {record.model} '{record.key}' (also at {first.path}:{first.line})",
-                )
-            )
-        seen[key] = record
-    return errors
-
-
-def _check_related(content, root):
-    # Slugs of files that failed to load count too: their own error is enough.
-    slugs = {record.key for record in content.of("page")}
-    slugs |= {path.stem for path in root.glob("procedures/*.md")}
-    slugs |= {path.stem.split("-", 1)[-1] for path in root.glob("sections/*.md")}
-    errors = []
-    for record in content.of("page"):
-        for index, slug in enumerate(record.fields.get("related") or []):
-            if slug not in slugs:
-                line = _Lines(split_front_matter(record.path)[2])("related", index)
-                errors.append(ContentError(record.path, line, f"related page '{slug}' does not exist"))
-    return errors
-
-
-#: The Markdown fields of each kind of record.
-MARKDOWN_FIELDS = {
-    "page": ("body",),
-    "row": ("diagnostic", "interventional"),
-    "faq": ("answer",),
-    "term": ("definition",),
-}
-
-
-def _check_images(content, root):
-    """Pictures only from the image library, and only ones in the files: a
-    database loaded from the files must be able to show every page."""
-    known = {record.slug for record in content.images}
-    known |= {path.stem for path in root.glob("images/*.yaml")}  # their own error is enough
-    errors = []
-    for record in content.records:
-        for name in MARKDOWN_FIELDS[record.model]:
-            text = record.fields.get(name) or ""
-            for line, message in image_problems(text, known):
-                errors.append(ContentError(record.path, _file_line(record, text, line), message))
-    return errors
-
-
-def _file_line(record, text, line):
+def file_line(record, text, line):
     """The line of the file that holds line ``line`` of a record's Markdown."""
     wanted = text.splitlines()[line - 1].strip()
     lines = record.path.read_text(encoding="utf-8").splitlines()
@@ -225,7 +116,7 @@ def split_front_matter(path: Path):
     return meta, body, lines[: end + 1], end + 2
 
 
-class _Lines:
+class Lines:
     """Finds the file line of a front matter value from its keys, like
     ("risks", 2, "how_often"), so that an error can point at it."""
 
@@ -257,15 +148,8 @@ class _Lines:
         return line
 
 
-def _add_years(day, years):
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _common(path, meta, header, allowed):
-    lines = _Lines(header)
+    lines = Lines(header)
     for key in HAND_TYPED_DATES:
         if key in meta:
             raise ContentError(
@@ -305,7 +189,7 @@ def _common(path, meta, header, allowed):
         "summary": meta["summary"].strip(),
         "review_status": meta["review_status"],
         "last_reviewed": approved_on,
-        "next_review_due": _add_years(approved_on, REVIEW_CYCLE_YEARS) if approved_on else None,
+        "next_review_due": add_years(approved_on, REVIEW_CYCLE_YEARS) if approved_on else None,
         "reviewer_role": str(meta.get("reviewer_role") or "").strip(),
         "approved_by_name": str(meta.get("approved_by") or ""),
         "approved_on": approved_on,
@@ -315,9 +199,9 @@ def _common(path, meta, header, allowed):
     }
 
 
-def _page(path, allowed, kind):
+def read_page(path, allowed, kind):
     meta, body, header, body_line = split_front_matter(path)
-    lines = _Lines(header)
+    lines = Lines(header)
     fields = dict(PAGE_DEFAULTS) | _common(path, meta, header, allowed)
     slug = meta["slug"]
     if not isinstance(slug, str) or slugify(slug) != slug:
@@ -367,7 +251,7 @@ def _page(path, allowed, kind):
 def read_procedure(path: Path) -> Record:
     """One scan or procedure file on its own, with every check that needs no
     other file (related pages and duplicates are checked by read_content)."""
-    return _page(path, PROCEDURE_FIELDS, None)
+    return read_page(path, PROCEDURE_FIELDS, None)
 
 
 def _normalised(fields):
@@ -399,7 +283,7 @@ def _site_page(path, slug, allowed=COMMON_FIELDS):
     return Record("page", slug, fields, path), body, body_line
 
 
-def _comparison(path):
+def read_comparison(path):
     page, body, first_line = _site_page(path, "compare", COMMON_FIELDS | {"caption"})
     records = [page]
     table = [(n, line.strip()) for n, line in enumerate(body.splitlines(), start=first_line) if line.strip()]
@@ -460,7 +344,7 @@ def _id_comment(path, number, lines, kind):
     return None, "\n".join(lines).strip()
 
 
-def _faqs(path):
+def read_faqs(path):
     page, body, first_line = _site_page(path, "faqs")
     records, group, order = [page], None, 0
     for number, question, lines in _sections(path, body, first_line, 2):
@@ -483,7 +367,7 @@ def _faqs(path):
     return records
 
 
-def _glossary(path):
+def read_glossary(path):
     page, body, first_line = _site_page(path, "glossary")
     records = [page]
     for number, term, lines in _sections(path, body, first_line, 2):
@@ -498,69 +382,3 @@ def _glossary(path):
         fields = {"term": term, "slug": slugify(term), "aliases": aliases or "", "definition": definition}
         records.append(Record("term", fields["slug"], fields, path, number))
     return records
-
-
-# ---------------------------------------------------------------------------
-# Writing
-
-
-def _front_matter(fields, extra_keys=()):
-    meta = {"title": fields["title"]}
-    for key in extra_keys:
-        value = fields.get(key)
-        if value not in ("", None, [], {}) or key in ("slug", "order", "kind", "sedation_aftercare"):
-            meta[key] = value
-    meta["summary"] = fields["summary"]
-    meta["review_status"] = fields["review_status"]
-    if fields["review_status"] == "approved":
-        meta["approved_by"] = fields.get("approved_by_name") or ""
-        meta["approved_on"] = fields.get("approved_on")
-        meta["reviewer_role"] = fields.get("reviewer_role") or ""
-        for key in ("reviewer_registration", "review_sheet"):
-            if fields.get(key):
-                meta[key] = fields[key]
-    meta["sources"] = fields["sources"]
-    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n"
-
-
-def page_text(fields):
-    kind = fields["kind"]
-    if kind == "section":
-        keys = ("slug", "order", "related", "glossary_senses", "glossary_skip")
-    elif kind in ("scan", "procedure"):
-        keys = (
-            "slug", "kind", "order", "duration", "ionising_radiation", "dose_band", "dose", "dose_source",
-            "sedation", "sedation_aftercare", "usual_stay", "related", "glossary_senses", "glossary_skip",
-            "preparation", "warning_signs", "risks",
-        )  # fmt: skip
-    elif fields["slug"] == "compare":
-        keys = ("caption",)
-    elif fields["slug"] in ("faqs", "glossary"):
-        keys = ()
-    else:
-        keys = ("slug",)
-    return _front_matter(fields, keys) + "\n" + fields["body"].strip() + "\n"
-
-
-def comparison_text(page, rows):
-    lines = ["| Feature | Diagnostic radiology | Interventional radiology |", "|---|---|---|"]
-    lines += [f"| {r['feature']} | {r['diagnostic']} | {r['interventional']} |" for r in rows]
-    return page_text(page) + "\n".join(lines) + "\n"
-
-
-def faqs_text(page, faqs):
-    parts, group = [page_text(page).rstrip("\n") + "\n"], None
-    for faq in faqs:
-        if faq["group"] != group:
-            group = faq["group"]
-            parts.append(f"# {group}\n")
-        parts.append(f"## {faq['question']}\n<!-- id: {faq['anchor']} -->\n{faq['answer'].strip()}\n")
-    return "\n".join(parts)
-
-
-def glossary_text(page, terms):
-    parts = [page_text(page).rstrip("\n") + "\n"]
-    for term in terms:
-        also = f"<!-- also: {term['aliases']} -->\n" if term["aliases"] else ""
-        parts.append(f"## {term['term']}\n{also}{term['definition'].strip()}\n")
-    return "\n".join(parts)

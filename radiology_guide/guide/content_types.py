@@ -8,7 +8,6 @@ one place (and its model, admin and content file format).
 
 from dataclasses import dataclass
 
-from radiology_guide.guide import search
 from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page
 
 
@@ -22,8 +21,7 @@ class ContentType:
     label: str
     #: Stored HTML, rendered from the Markdown fields by ``obj.render()``.
     html_fields: tuple[str, ...]
-    #: Search entries for one object ([] for none); search kinds it owns.
-    search_entries: object = None
+    #: The kinds of search entry it owns (guide/search.py makes them).
     search_kinds: tuple[str, ...] = ()
     #: A change renders other objects again (glossary terms: their links).
     relinks_everything: bool = False
@@ -38,9 +36,19 @@ class ContentType:
     def key(self, obj):
         return getattr(obj, self.key_field)
 
+    @property
+    def markdown_fields(self):
+        """Fields written in Markdown (checked for pictures outside the library)."""
+        return self.model.MARKDOWN_FIELDS
+
+    @property
+    def parent_slug(self):
+        """The site page a row, FAQ or term belongs to ("" for a page)."""
+        return getattr(self.model, "PARENT_SLUG", "")
+
     def public_slug(self, obj):
         """The slug of the page a patient reads this on."""
-        return obj.slug if self.model is Page else self.model.PARENT_SLUG
+        return self.parent_slug or obj.slug
 
 
 # In sync order: terms first (pages link to them), pages last (a child's
@@ -52,7 +60,6 @@ CONTENT_TYPES = (
         "slug",
         "glossary term",
         ("definition_html",),
-        lambda term: [search.entry_for_term(term)],
         ("term",),
         relinks_everything=True,
     ),
@@ -63,7 +70,6 @@ CONTENT_TYPES = (
         "anchor",
         "FAQ",
         ("answer_html",),
-        lambda faq: [search.entry_for_faq(faq)],
         ("faq",),
         linked_fields=("answer",),
     ),
@@ -73,7 +79,6 @@ CONTENT_TYPES = (
         "slug",
         "page",
         ("body_html", "toc"),
-        search.entries_for_page,
         tuple(choice for choice, _ in Page.Kind.choices),
         linked_fields=("body",),
     ),

@@ -8,7 +8,7 @@ order ("camera throat" is "a camera down my throat").
 """
 
 from radiology_guide.guide.models import Page
-from radiology_guide.guide.synonyms import match_key
+from radiology_guide.guide.words import match_key
 
 UPPER = ["barium-swallow-and-meal"]  # the gullet and stomach
 LOWER = ["ct-colonography", "barium-enema"]  # the large bowel
@@ -31,7 +31,9 @@ WORDS = {word for phrase in ENDOSCOPY for word in phrase.split()}
 def endoscopy_alternatives(query: str) -> list[Page]:
     """The radiology pages to offer instead, when the query names an endoscopy test; else []."""
     words = set(match_key(query).split())
-    slugs = [slug for phrase, offered in ENDOSCOPY.items() if set(phrase.split()) <= words for slug in offered]
+    slugs = [
+        slug for phrase, offered in ENDOSCOPY.items() if set(match_key(phrase).split()) <= words for slug in offered
+    ]
     if not slugs:
         return []
     pages = {page.slug: page for page in Page.objects.filter(slug__in=slugs).only("kind", "slug", "title")}

@@ -179,7 +179,10 @@ def main_html(page):
 # What decides the stored HTML besides the content itself: the Markdown
 # rendering and these templates. A deploy that changes any of them makes the
 # next sync render everything again (guide.sync); otherwise it renders nothing.
-_RENDERING_CODE = ("markdown.py", "prerender.py", "figures.py", "dosechart.py", "safety.py", "models.py")
+_RENDERING_CODE = (
+    "markdown.py", "prerender.py", "figures.py", "dosechart.py", "safety.py",
+    "models/page.py", "models/children.py",
+)  # fmt: skip
 _RENDERING_TEMPLATES = ("guide/includes", "includes")
 _RENDERING_PACKAGES = ("Markdown", "nh3")
 
@@ -191,7 +194,7 @@ def renderer_fingerprint() -> str:
     for folder in _RENDERING_TEMPLATES:
         files += sorted((Path(settings.BASE_DIR) / "templates" / folder).glob("*.html"))
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(str(path.relative_to(here.parent.parent)).encode() + b"\0" + path.read_bytes())
     for package in _RENDERING_PACKAGES:
         digest.update(metadata.version(package).encode())
     return digest.hexdigest()

@@ -16,8 +16,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
 
-from radiology_guide.guide import changes, content_types, prerender, publishing
+from radiology_guide.guide import changes, content_types, drafts, pages, prerender
 from radiology_guide.guide.models import Page
 
 SALT = "radiology_guide.guide.preview"
@@ -27,7 +28,7 @@ LINK_LIFETIME = datetime.timedelta(days=7)
 def _version(obj):
     """What a link shows: the draft (its id, and when it was saved), or the
     published version when there is none. A newer draft or a publish changes it."""
-    draft = publishing.draft_of(obj)
+    draft = drafts.draft_of(obj)
     if draft is not None:
         return [draft.pk, draft.saved_at.isoformat()]
     return [None, obj.updated_at.isoformat()]
@@ -65,16 +66,14 @@ def response(request, obj, actions=None):
     """The public page that shows ``obj``, with ``obj``'s draft in it and what
     differs from the live page marked. ``actions``: a clinician's "Approve and
     publish" (guide/clinical_review.py), on the admin preview only."""
-    from radiology_guide.guide.views import page_template_and_context
-
-    draft = publishing.draft_of(obj)
+    draft = drafts.draft_of(obj)
     content_type = content_types.of(obj)
     guide_page = isinstance(obj, Page) and obj.kind != Page.Kind.PAGE
     if guide_page:
         live = {"main_html": obj.main_html or prerender.render_main(obj)}
     else:
         live = {name: getattr(obj, name) for name in content_type.html_fields}
-    publishing.with_draft(obj)
+    drafts.with_draft(obj)
     if guide_page:
         obj.main_html = prerender.render_main(obj)  # the draft's, not the stored one
     if draft:
@@ -84,7 +83,7 @@ def response(request, obj, actions=None):
         page, replace = obj, None
     else:
         page, replace = Page.objects.get(slug=content_type.public_slug(obj)), obj
-    template, context = page_template_and_context(page, replace)
+    template, context = pages.page_template_and_context(page, replace)
     if guide_page:
         context["main_html"] = mark_safe(obj.main_html)  # noqa: S308 - marked here, even with DEBUG on
     context |= {
@@ -108,3 +107,13 @@ def expired(request):
         status=410,
     )
     return _never_kept(response)
+
+
+@require_safe
+def view(request, token):
+    """A draft, exactly as a patient would see it, for anyone holding a signed
+    link (a clinician without an account); the link expires after 7 days."""
+    obj = from_token(token)
+    if obj is None:
+        return expired(request)
+    return response(request, obj)

@@ -13,7 +13,7 @@ many objects it touched:
 * the content version is bumped, so every cached page on every server is
   retired on the next request.
 
-Editors' saves are drafts (``save_draft``): patients keep seeing the live row
+Editors' saves are drafts (guide/drafts.py): patients keep seeing the live row
 until someone with the ``publish_content`` permission publishes it. A new
 object is a draft too (``add``), unless its maker could publish it at once.
 With ``PUBLISH_REQUIRES_APPROVAL`` on, publishing also records clinical
@@ -24,15 +24,18 @@ permissions (guide/approval.py has every rule), and pages that show them
 record who approved what (``cover``).
 """
 
+import datetime
 import json
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from radiology_guide.core.cache import bump_content_version
-from radiology_guide.guide import content_types, prerender
+from radiology_guide.guide import content_types, drafts, prerender, search
 from radiology_guide.guide.approval import (  # noqa: F401 - admin and tests name them here
     APPROVE_PERMISSION,
     PUBLISH_PERMISSION,
@@ -42,6 +45,7 @@ from radiology_guide.guide.approval import (  # noqa: F401 - admin and tests nam
     check_can_publish,
     may_change_live,
 )
+from radiology_guide.guide.drafts import draft_object, record, save_draft
 from radiology_guide.guide.models import (
     APPROVED,
     LINK_FIELDS,
@@ -92,10 +96,11 @@ def rebuild_search_index():
     SearchEntry.objects.bulk_create(
         entry
         for content_type in content_types.CONTENT_TYPES
-        if content_type.search_entries
+        if content_type.search_kinds
         for obj in content_type.model.objects.all()
-        for entry in content_type.search_entries(obj)
+        for entry in search.entries_for(obj)
     )
+    search.store_documents()
 
 
 def _update_search(saved, deleted):
@@ -105,12 +110,8 @@ def _update_search(saved, deleted):
             # Under its key now, and before (a renamed slug), if it was live.
             keys = {content_type.key(version) for version in (obj, getattr(obj, "_live", None)) if version}
             SearchEntry.objects.filter(kind__in=content_type.search_kinds, key__in=keys).delete()
-    SearchEntry.objects.bulk_create(
-        entry
-        for obj in saved
-        if (content_type := content_types.of(obj)).search_entries
-        for entry in content_type.search_entries(obj)
-    )
+    SearchEntry.objects.bulk_create(entry for obj in saved for entry in search.entries_for(obj))
+    search.store_documents()
 
 
 def relink(terms):
@@ -165,110 +166,6 @@ def after_change(saved=(), deleted=()):
         prerender.prerender_all(only={page.pk for page in pages} | set(relinked))
     _update_search(saved, deleted)
     retire_cached_pages()
-
-
-# ---------------------------------------------------------------------------
-# Revisions and drafts
-
-
-def as_json(fields: dict) -> dict:
-    """Fields as stored in a draft or revision (dates as ISO strings)."""
-    return json.loads(json.dumps(fields, default=str))
-
-
-def revision(obj, action, user=None, note="", fields=None) -> Revision:
-    """An unsaved revision of ``obj`` (``fields``: a draft's, instead of the row's)."""
-    return Revision(
-        model=content_types.of(obj).name,
-        object_id=obj.pk,
-        title=str(obj)[:200],
-        fields=fields if fields is not None else as_json(obj.file_fields()),
-        action=action,
-        note=note[:200],
-        saved_by=user,
-    )
-
-
-def record(objs, action, user=None, note=""):
-    """Keep a revision of each object as it is now (one query)."""
-    Revision.objects.bulk_create(revision(obj, action, user, note) for obj in objs)
-
-
-def draft_of(obj):
-    if obj.pk is None:
-        return None
-    return Draft.objects.filter(model=content_types.of(obj).name, object_id=obj.pk).first()
-
-
-def draft_object(draft: Draft):
-    """What ``draft`` would publish, unsaved: its object with the draft's
-    fields, or a new object (a draft of an addition); None if it was deleted."""
-    model = content_types.BY_NAME[draft.model].model
-    obj = model() if draft.object_id is None else model.objects.filter(pk=draft.object_id).first()
-    return apply_fields(obj, draft.fields) if obj is not None else None
-
-
-def apply_fields(obj, fields):
-    """Put stored fields (a draft's or a revision's) onto ``obj``; the review
-    record is never carried over, so an old approval cannot come back."""
-    for name, value in fields.items():
-        if name in Revision.NOT_RESTORED or name not in obj.FILE_FIELDS:
-            continue
-        field = obj._meta.get_field(name)
-        setattr(obj, name, field.to_python(value) if value is not None else None)
-    return obj
-
-
-def with_draft(obj, render=True):
-    """``obj`` showing its draft, if it has one (unsaved), and rendered
-    (unless ``render`` is false: a form about to be saved needs no HTML)."""
-    draft = draft_of(obj)
-    if draft is not None:
-        apply_fields(obj, draft.fields)
-        if render:
-            obj.render(glossary_linker())
-    return obj
-
-
-def differs_from_live(obj) -> bool:
-    live = type(obj).objects.get(pk=obj.pk)
-    return as_json(live.file_fields()) != as_json(obj.file_fields())
-
-
-@transaction.atomic
-def save_draft(obj, user, note="", publish_at=None, action=Revision.Action.DRAFT) -> Draft:
-    """Keep ``obj``'s edited fields as its draft; the live row is untouched.
-    A new object (no pk) gets a draft of its own, with no revision until it
-    is published (a revision names a stored object)."""
-    fields = as_json(obj.file_fields())
-    if obj.pk is None:
-        return Draft.objects.create(model=content_types.of(obj).name, fields=fields, note=note[:200], saved_by=user)
-    draft, _ = Draft.objects.update_or_create(
-        model=content_types.of(obj).name,
-        object_id=obj.pk,
-        defaults={
-            "fields": fields,
-            "note": note[:200],
-            "saved_by": user,
-            "saved_at": timezone.now(),
-            "publish_at": None,
-            "publish_by": None,
-        },
-    )
-    revision(obj, action, user, note, fields=fields).save()
-    if publish_at is not None:
-        schedule(draft, user, publish_at)
-    return draft
-
-
-def restore(old: Revision, user) -> Draft:
-    """Put an old revision's words back as a new draft (never its approval);
-    of a deleted object, as a draft of a new one."""
-    model = content_types.BY_NAME[old.model].model
-    obj = model.objects.filter(pk=old.object_id).first() or model()
-    apply_fields(obj, old.fields)
-    when = timezone.localtime(old.saved_at)
-    return save_draft(obj, user, f"Restored the version of {when:%d %b %Y %H:%M}", action=Revision.Action.RESTORED)
 
 
 # ---------------------------------------------------------------------------
@@ -410,18 +307,33 @@ def delete(objs, user=None):
 
 
 # ---------------------------------------------------------------------------
-# Pictures from the image library (images/admin.py calls these)
+# Pictures from the image library (guide/admin_library.py calls these)
+
+
+def _showing_picture(slug):
+    """Every live object whose Markdown shows picture ``slug`` (pages, FAQs,
+    rows, terms), by content type."""
+    ref = f"(image:{slug})"
+    found = {}
+    for content_type in content_types.CONTENT_TYPES:
+        names = content_type.markdown_fields
+        query = Q()
+        for name in names:
+            query |= Q(**{f"{name}__contains": ref})
+        if names:
+            found[content_type] = list(content_type.model.objects.filter(query))
+    return found
 
 
 def pages_showing_picture(slug):
     """The live pages that show picture ``slug``: in a page's own body, or in
     an FAQ, row or term on it."""
-    ref = f"(image:{slug})"
-    pages = set(Page.objects.filter(body__contains=ref))
-    for content_type in content_types.CONTENT_TYPES:
-        for name in getattr(content_type.model, "MARKDOWN_FIELDS", ()):
-            if content_type.model.objects.filter(**{f"{name}__contains": ref}).exists():
-                pages |= set(Page.objects.filter(slug=content_type.model.PARENT_SLUG))
+    pages = set()
+    for content_type, objs in _showing_picture(slug).items():
+        if content_type.model is Page:
+            pages |= set(objs)
+        elif objs:
+            pages |= set(Page.objects.filter(slug=content_type.model.PARENT_SLUG))
     return sorted(pages, key=lambda page: page.title)
 
 
@@ -436,15 +348,70 @@ def picture_in_use(slug) -> bool:
 
 @transaction.atomic
 def pictures_changed(slugs, user, what="changed"):
-    """After pictures changed in the library: record the change on the pages
-    that show them, render again the HTML that holds picture markup (once),
-    and retire cached pages."""
-    covered = []
-    for slug in slugs if user else ():
-        covered += cover(pages_showing_picture(slug), user, f"Picture '{slug}' {what}"[:200])
-    rerender_all()
+    """After pictures changed in the library (guide/admin_library.py): record
+    the change on the pages that show them, render again only the HTML that
+    holds their markup, and retire cached pages."""
+    covered, linker, pages = [], glossary_linker(), set()
+    for slug in slugs:
+        for content_type, objs in _showing_picture(slug).items():
+            for obj in objs:
+                obj.render(linker)
+            content_type.model.objects.bulk_update(objs, list(content_type.html_fields))
+        shown_on = pages_showing_picture(slug)
+        pages |= {page.pk for page in shown_on}
+        if user:
+            covered += cover(shown_on, user, f"Picture '{slug}' {what}"[:200])
+    if pages:
+        prerender.prerender_all(only=pages)
     after_change(saved=covered)
     retire_cached_pages()
+
+
+# ---------------------------------------------------------------------------
+# Saving from admin
+
+
+@dataclass
+class Saved:
+    """What an admin save did: the draft (of a new object, or of an edit),
+    what to tell the editor, and when the worker must publish it (if
+    scheduled: the caller queues it)."""
+
+    draft: Draft | None = None
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (level: "info", "success" or "warning", text)
+    publish_at: datetime.datetime | None = None
+
+
+def save_from_admin(obj, user, *, adding, note="", publish=False, publish_at=None) -> Saved:
+    """An editor's save in admin: a new object is a draft (unless they may
+    publish it now); an edit is kept as the draft, then published at once
+    (``publish``) or scheduled (``publish_at``) if they may."""
+    if adding:
+        return Saved(draft=add(obj, user, note))
+    draft = drafts.draft_of(obj)
+    edited = drafts.as_json(obj.file_fields()) != draft.fields if draft else drafts.differs_from_live(obj)
+    if edited:
+        draft = save_draft(obj, user, note)
+    if draft is None:
+        return Saved(
+            messages=[("info", "There are no changes to publish." if publish else "There were no changes to save.")]
+        )
+    if publish:
+        try:
+            publish_draft(draft, user)
+        except NotAllowed as refusal:
+            return Saved(draft, [("warning", f"Saved as a draft, not published. {refusal}")])
+        return Saved(messages=[("success", "Published: patients now see this version.")])
+    if publish_at is not None:
+        try:
+            schedule(draft, user, publish_at)
+        except NotAllowed as refusal:
+            return Saved(draft, [("warning", f"Saved as a draft, not scheduled. {refusal}")])
+        when = timezone.localtime(publish_at)
+        return Saved(
+            draft, [("success", f"Draft saved. It will be published at {when:%H:%M on %d %B %Y}.")], publish_at
+        )
+    return Saved(draft, [("success", "Draft saved. Patients still see the published version until it is published.")])
 
 
 # ---------------------------------------------------------------------------
@@ -452,13 +419,12 @@ def pictures_changed(slugs, user, what="changed"):
 
 
 def schedule(draft: Draft, user, when):
-    """Publish ``draft`` at ``when``, as ``user`` (checked now and again then)."""
-    from radiology_guide.guide import tasks
-
+    """Publish ``draft`` at ``when``, as ``user`` (checked now and again
+    then). The caller queues the worker for that time (guide/tasks.py):
+    the draft is the record, whichever task publishes it."""
     check_can_publish(user, draft)
     draft.publish_at, draft.publish_by = when, user
     draft.save(update_fields=["publish_at", "publish_by"])
-    transaction.on_commit(lambda: tasks.enqueue_publish_due(when))
 
 
 def publish_due(now=None) -> int:
@@ -472,54 +438,3 @@ def publish_due(now=None) -> int:
             continue  # the scheduler lost the permission since: it stays a draft
         published += 1
     return published
-
-
-# ---------------------------------------------------------------------------
-# What is waiting: the admin home panel and the daily reminder
-
-
-REVIEW_WARNING_DAYS = 30
-
-
-def waiting(today=None):
-    """Drafts waiting to be published, pages due for review in the next 30
-    days, and pages whose review is overdue."""
-    today = today or timezone.localdate()
-    drafts = []
-    for draft in Draft.objects.select_related("saved_by").order_by("saved_at"):
-        obj = draft_object(draft)
-        if obj is not None:
-            drafts.append((obj, draft))
-    soon = today + timezone.timedelta(days=REVIEW_WARNING_DAYS)
-    return {
-        "drafts": drafts,
-        "due_soon": list(
-            Page.objects.filter(next_review_due__gte=today, next_review_due__lte=soon).order_by("next_review_due")
-        ),
-        "overdue": list(Page.objects.review_overdue(today).order_by("next_review_due")),
-    }
-
-
-def editors():
-    """Active users who may change pages, with an email address."""
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    return [user for user in users if user.has_perm("guide.change_page")]
-
-
-def send_review_reminders(today=None) -> int:
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-
-    waiting_now = waiting(today)
-    if not any(waiting_now.values()):
-        return 0
-    recipients = [user.email for user in editors()]
-    if not recipients:
-        return 0
-    admin_home = settings.SITE_URL + reverse("admin:index")
-    text = render_to_string("emails/review_reminder.txt", waiting_now | {"admin_home": admin_home})
-    send_mail("Content waiting: drafts and reviews", text, None, recipients)
-    return len(recipients)

@@ -31,11 +31,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from radiology_guide.guide.markdown import render_inline
-from radiology_guide.guide.models import FAQ, ComparisonRow, Draft, GlossaryTerm, Page, ReviewerProfile, content_hash
-
-VERSION_LENGTH = 12  # short enough to read off paper and compare with the admin
-# What an approval is, not what was approved: left out of the version.
-NOT_IN_VERSION = frozenset({*Page.APPROVAL_FIELDS, "last_reviewed", "next_review_due", "reviewer_role"})
+from radiology_guide.guide.models import FAQ, ComparisonRow, Draft, GlossaryTerm, Page, ReviewerProfile
 
 # A sentence is a claim to check when it carries a number (digits or words)...
 _NUMBER = re.compile(
@@ -242,22 +238,6 @@ def _children(page):
     return []
 
 
-def _made_from(page):
-    """Everything the sheet is made from, as plain data (for its version)."""
-    fields = page.file_fields()
-    made_from = {"page": {name: value for name, value in fields.items() if name not in NOT_IN_VERSION}}
-    children = {"faqs": FAQ, "compare": ComparisonRow, "glossary": GlossaryTerm}.get(page.slug)
-    if children is not None:
-        made_from["entries"] = [child.file_fields() for child in children.objects.all()]
-    return made_from
-
-
-def version(page) -> str:
-    """The sheet's version: it changes whenever anything the sheet shows or
-    was made from changes, and not when the page is approved."""
-    return content_hash(_made_from(page))[:VERSION_LENGTH]
-
-
 def build(page):
     """The sheet for ``page``: its groups with every item numbered once."""
     groups = _structured(page) if page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE) else []
@@ -274,7 +254,7 @@ def build(page):
         "groups": groups,
         "count": number,
         "references": page.references(),
-        "version": version(page),
+        "version": page.review_sheet_version(),
         "page_url": settings.SITE_URL + page.get_absolute_url(),
         "made_on": timezone.localdate(),
         "has_draft": Draft.objects.filter(model="page", object_id=page.pk).exists(),
@@ -292,7 +272,7 @@ def render_sheet(page, request=None, extra=None):
 def _approval_errors(request, page):
     """What stops the approval, by field, in the order the form shows them."""
     errors = {}
-    if request.POST.get("version") != version(page):
+    if request.POST.get("version") != page.review_sheet_version():
         errors["version"] = "The page has changed since this sheet was made. Check the new sheet, then approve it"
     if not request.POST.get("registration", "").strip():
         errors["registration"] = "Enter your professional registration, for example GMC 1234567"

@@ -30,8 +30,9 @@ from django.utils.safestring import mark_safe
 
 from radiology_guide.core.cache import content_version
 from radiology_guide.guide import elsewhere, synonyms
-from radiology_guide.guide.models import SearchEntry, Synonym
+from radiology_guide.guide.models import FAQ, GlossaryTerm, Page, SearchEntry, Synonym
 from radiology_guide.guide.safety import structured_texts
+from radiology_guide.guide.words import stem
 
 START, STOP = "\x02", "\x03"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -78,6 +79,17 @@ def plain_text(html):
     html = GLOSSARY_DEFINITION.sub("", html)
     lines = (" ".join(line.split()) for line in strip_tags(BLOCK_END.sub("\n", html)).splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def entries_for(obj) -> list:
+    """The search entries of one live object (none for a comparison row)."""
+    if isinstance(obj, Page):
+        return entries_for_page(obj)
+    if isinstance(obj, FAQ):
+        return [entry_for_faq(obj)]
+    if isinstance(obj, GlossaryTerm):
+        return [entry_for_term(obj)]
+    return []
 
 
 def entries_for_page(page):
@@ -149,11 +161,11 @@ def _titles_first(words, rows):
     whose title is just those words ("what is diagnostic radiology"), then
     other pages and FAQs ("children" is the FAQ "Can children have ...?").
     Glossary entries go last: a page explains more."""
-    wanted = {_stem(word) for word in words}
+    wanted = {stem(word) for word in words}
 
     def tier(row):
         title, _, kind, _ = row
-        title_words = {_stem(w.lower()) for w in WORD.findall(title) if w.lower() not in STOP_WORDS}
+        title_words = {stem(w.lower()) for w in WORD.findall(title) if w.lower() not in STOP_WORDS}
         if kind == "term" or not wanted <= title_words:
             return 3
         if kind == "faq":
@@ -196,17 +208,6 @@ def _window(places):
     return best
 
 
-SUFFIXES = ("ation", "ing", "ies", "ed", "es", "ic", "ia", "s", "y")
-
-
-def _stem(word):
-    """A rough stem, only to compare a title's words with a reader's."""
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
 def _words(query):
     words = [word.lower() for word in WORD.findall(query)]
     words = [word for word in words if word not in STOP_WORDS][:MAX_WORDS] or words[:MAX_WORDS]
@@ -247,14 +248,27 @@ def _corrections(words, phrase_words) -> dict[str, str]:
     return {typed: meant for typed, meant in found.items() if meant and meant != typed}
 
 
+def _document():
+    """The stored vector's expression (PostgreSQL): title weighted A, text B."""
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector("title", weight="A", config="english") + SearchVector("text", weight="B", config="english")
+
+
+def store_documents():
+    """Store the full-text vector of every entry that has none yet (new
+    entries, after publishing or a sync). PostgreSQL only; one UPDATE."""
+    if connection.vendor == "postgresql":
+        SearchEntry.objects.filter(document__isnull=True).update(document=_document())
+
+
 def _unmatched(words):
     """The words that match no entry at all (with stemming, so 'scans' matches)."""
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery
         from django.db.models import Count, Q
 
-        vector = SearchVector("title", "text", config="english")
-        counts = SearchEntry.objects.annotate(document=vector).aggregate(
+        counts = SearchEntry.objects.aggregate(
             **{
                 f"w{i}": Count("id", filter=Q(document=SearchQuery(word, config="english", search_type="plain")))
                 for i, word in enumerate(words)
@@ -340,14 +354,13 @@ def _kind_weight_sql():
 
 
 def _search_postgres(words, limit):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchQuery, SearchRank
     from django.db.models import Case, F, FloatField, IntegerField, Value, When
 
     terms = [SearchQuery(word, config="english", search_type="plain") for word in words]
     query = terms[0]
     for term in terms[1:]:
         query |= term
-    vector = SearchVector("title", weight="A", config="english") + SearchVector("text", weight="B", config="english")
     kind_weight = Case(
         *(When(kind=kind, then=Value(weight)) for kind, weight in KIND_WEIGHT.items()),
         default=Value(1.0),
@@ -360,8 +373,7 @@ def _search_postgres(words, limit):
         Value(0),
     )
     rows = (
-        SearchEntry.objects.annotate(document=vector)
-        .filter(document=query)
+        SearchEntry.objects.filter(document=query)
         .annotate(
             matched=matched,
             # Weights for D, C, B (text) and A (title); normalisation 1 divides by

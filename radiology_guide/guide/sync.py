@@ -27,7 +27,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from radiology_guide.guide import content_files, prerender, publishing, synonyms
+from radiology_guide.guide import content_folder, content_writer, drafts, prerender, publishing, synonyms
 from radiology_guide.guide.content_types import BY_RECORD, CONTENT_TYPES
 from radiology_guide.guide.models import (
     FAQ,
@@ -69,7 +69,7 @@ class SyncReport:
 def sync_content(root: Path, force=False, rerender=False) -> SyncReport:
     """Import every file under ``root``, all or nothing (raises ContentError).
     ``rerender``: render every stored page again even if nothing changed."""
-    content = content_files.read_content(root)
+    content = content_folder.read_content(root)
     synonyms.read_file(root)  # a broken synonyms file stops the sync before anything is stored
     report = SyncReport()
     with transaction.atomic():
@@ -81,7 +81,7 @@ def sync_content(root: Path, force=False, rerender=False) -> SyncReport:
         pages = {record.key: record.fields for record in content.of("page")}
         for content_type in CONTENT_TYPES:
             loaded += _sync_model(content_type, content.of(content_type.record), report, force, pages)
-        publishing.record(loaded, Revision.Action.SYNCED, note="Loaded from the content files")
+        drafts.record(loaded, Revision.Action.SYNCED, note="Loaded from the content files")
         # Glossary links on pages that did not change themselves, and any
         # change in how this version of the code renders Markdown. When
         # nothing changed, rendering 300 objects again would find nothing.
@@ -195,16 +195,16 @@ def export_content(root: Path) -> list[Path]:
         if path is None or path.parent.name != folders[page.kind]:
             name = f"{page.order:03d}-{slug}.md" if page.kind == "section" else f"{slug}.md"
             path = root / folders[page.kind] / name
-        outputs[path] = content_files.page_text(page.file_fields())
+        outputs[path] = content_writer.page_text(page.file_fields())
     if "compare" in pages:
         rows = [row.file_fields() for row in ComparisonRow.objects.order_by("order", "feature")]
-        outputs[root / "comparison.md"] = content_files.comparison_text(pages["compare"].file_fields(), rows)
+        outputs[root / "comparison.md"] = content_writer.comparison_text(pages["compare"].file_fields(), rows)
     if "faqs" in pages:
         faqs = [faq.file_fields() for faq in FAQ.objects.order_by("order")]
-        outputs[root / "faqs.md"] = content_files.faqs_text(pages["faqs"].file_fields(), faqs)
+        outputs[root / "faqs.md"] = content_writer.faqs_text(pages["faqs"].file_fields(), faqs)
     if "glossary" in pages:
         terms = [term.file_fields() for term in GlossaryTerm.objects.order_by("term")]
-        outputs[root / "glossary.md"] = content_files.glossary_text(pages["glossary"].file_fields(), terms)
+        outputs[root / "glossary.md"] = content_writer.glossary_text(pages["glossary"].file_fields(), terms)
 
     changed = export_images(root)
     if synonyms_path := synonyms.export_synonyms(root):
@@ -224,7 +224,7 @@ def export_content(root: Path) -> list[Path]:
     # the order), so that a sync straight after reports no changes. Each
     # object whose admin edits are now in the files gets a revision.
     exported = []
-    for record in content_files.read_content(root).records:
+    for record in content_folder.read_content(root).records:
         content_type = BY_RECORD[record.model]
         file_hash = content_hash(record.fields)
         objects = content_type.model.objects.filter(**{content_type.key_field: record.key})
@@ -234,7 +234,7 @@ def export_content(root: Path) -> list[Path]:
         objects.update(**record.fields, synced_hash=file_hash)
         obj.refresh_from_db()
         exported.append(obj)
-    publishing.record(exported, Revision.Action.EXPORTED, note="Written to the content files")
+    drafts.record(exported, Revision.Action.EXPORTED, note="Written to the content files")
     if exported:
         # Those updates skip save(): render the stored fields again, once.
         publishing.rerender_all()

@@ -15,13 +15,13 @@ added or changed in admin. Search (``guide.search``) shows the page of every
 phrase found in a query first.
 """
 
-import re
 from pathlib import Path
 
 import yaml
 from django.db.models import F
 
 from radiology_guide.guide.content_files import ContentError
+from radiology_guide.guide.words import match_key, normalise
 
 FILE_NAME = "synonyms.yml"
 HEADER = (
@@ -29,30 +29,6 @@ HEADER = (
     "# Edited in admin (Guide > Synonyms) or here; sync_content loads this file and\n"
     "# export_content writes it. Each address lists the phrases that lead to it.\n"
 )
-_WORDS = re.compile(r"[a-z0-9]+")
-# Addresses that are pages but not in the search index.
-EXTRA_TARGETS = {"/enquire/"}
-
-
-def normalise(phrase: str) -> str:
-    """Lower case, words only, single spaces: "X-Ray " -> "x ray"."""
-    return " ".join(_WORDS.findall(phrase.lower()))
-
-
-def match_key(text: str) -> str:
-    """What is compared: words without a plural "s", so "bone scans" matches "bone scan"."""
-    words = []
-    for word in _WORDS.findall(text.lower()):
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        words.append(word)
-    return " ".join(words)
-
-
-def target_exists(url: str) -> bool:
-    from radiology_guide.guide.models import SearchEntry
-
-    return url in EXTRA_TARGETS or SearchEntry.objects.filter(url=url).exists()
 
 
 def phrases_in(query: str, synonyms, ignore=frozenset()) -> list[tuple[str, str]]:

@@ -5,9 +5,10 @@ nothing depends on a task surviving: ``publish_due_drafts`` publishes every
 draft whose time has come, whichever task runs it.
 """
 
+from django.db import transaction
 from django.tasks import task
 
-from radiology_guide.guide import publishing
+from radiology_guide.guide import clinical_review, content_types, publishing, waiting
 
 
 @task
@@ -27,12 +28,20 @@ def enqueue_publish_due(when):
 def send_review_reminders():
     """Email the content editors what is waiting (drafts, reviews due in 30
     days, overdue reviews). Returns how many people were sent it."""
-    return publishing.send_review_reminders()
+    return waiting.send_review_reminders()
 
 
 @task
 def send_approval_request(model: str, object_id: int, asked_by_id: int | None = None):
     """Email the clinicians a signed preview link, asking for their approval."""
-    from radiology_guide.guide import clinical_review
-
     return clinical_review.send_approval_request(model, object_id, asked_by_id)
+
+
+def ask_for_approval(obj, user) -> int:
+    """Queue an email to every clinician but ``user`` asking them to approve
+    ``obj``; returns how many it goes to (none: nothing is queued)."""
+    count = len(clinical_review.clinicians(exclude=user))
+    if count:
+        name, pk = content_types.of(obj).name, obj.pk
+        transaction.on_commit(lambda: send_approval_request.enqueue(name, pk, user.pk))
+    return count

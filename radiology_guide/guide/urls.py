@@ -1,6 +1,6 @@
 from django.urls import path
 
-from radiology_guide.guide import views
+from radiology_guide.guide import preview, views
 
 app_name = "guide"
 
@@ -17,7 +17,7 @@ urlpatterns = [
     path("contact/", views.contact, name="contact"),
     path("site-map/", views.site_map, name="site_map"),
     path("visiting/", views.visiting, name="visiting"),
-    path("preview/<str:token>/", views.preview, name="preview"),
+    path("preview/<str:token>/", preview.view, name="preview"),
     path("privacy/", views.site_page, {"slug": "privacy"}, name="privacy"),
     path("accessibility/", views.site_page, {"slug": "accessibility"}, name="accessibility"),
 ]

@@ -9,104 +9,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from radiology_guide.core.paths import NOT_FOR_SEARCH_ENGINES
-from radiology_guide.guide import prerender, search
-from radiology_guide.guide.models import FAQ, LINK_FIELDS, ComparisonRow, GlossaryTerm, Page
-
-PROCEDURE_FILTERS = {
-    "kind": ("Type", {"": "All", "scan": "Scans", "procedure": "Procedures"}),
-    "radiation": ("Radiation", {"": "All", "no": "No ionising radiation", "yes": "Uses ionising radiation"}),
-}
-
-
-def _site_page(slug):
-    return get_object_or_404(Page, kind=Page.Kind.PAGE, slug=slug)
-
-
-def _listed(model, replace=None):
-    """Every object of ``model``, with ``replace`` (a draft being previewed) in
-    place of its live row."""
-    objects = list(model.objects.all())
-    if replace is not None and isinstance(replace, model):
-        objects = [replace if obj.pk == replace.pk else obj for obj in objects]
-    return objects
-
-
-def _procedures_context(chosen):
-    pages = Page.objects.procedures()
-    if chosen["kind"]:
-        pages = pages.filter(kind=chosen["kind"])
-    if chosen["radiation"]:
-        pages = pages.filter(ionising_radiation=chosen["radiation"] == "yes")
-    return {
-        "pages": pages.defer("body", "body_html", "toc"),
-        "filtered": any(chosen.values()),
-        "filters": [
-            {
-                "name": name,
-                "legend": legend,
-                "options": [(value, label, chosen[name] == value) for value, label in options.items()],
-            }
-            for name, (legend, options) in PROCEDURE_FILTERS.items()
-        ],
-    }
-
-
-def _with_children(name, model):
-    def context(page, replace):
-        """A page made of rows, FAQs or terms was last updated when any of them was."""
-        children = _listed(model, replace)
-        return {name: children, "last_updated": max([page.updated_at, *(child.updated_at for child in children)])}
-
-    return context
-
-
-def _home_context(page, replace):
-    # Sections, scans and procedures in one query: the page leads with the
-    # reader's own situation ("I have been sent for a scan"), then explains.
-    pages = list(
-        Page.objects.filter(kind__in=[Page.Kind.SECTION, Page.Kind.SCAN, Page.Kind.PROCEDURE])
-        .only(*LINK_FIELDS, "order")
-        .order_by("order", "title")
-    )
-    by_title = sorted(pages, key=lambda p: p.title.lower())
-    return {
-        "sections": [p for p in pages if p.kind == Page.Kind.SECTION],
-        "scans": [p for p in by_title if p.kind == Page.Kind.SCAN],
-        "treatments": [p for p in by_title if p.kind == Page.Kind.PROCEDURE],
-    }
-
-
-def _nothing_more(page, replace):
-    return {}
-
-
-#: Site pages with a template of their own, and what else it shows.
-SITE_PAGES = {
-    "home": ("guide/home.html", _home_context),
-    "procedures": (
-        "guide/procedures.html",
-        lambda page, replace: _procedures_context(dict.fromkeys(PROCEDURE_FILTERS, "")),
-    ),
-    "compare": ("guide/compare.html", _with_children("rows", ComparisonRow)),
-    "faqs": ("guide/faqs.html", _with_children("faqs", FAQ)),
-    "glossary": ("guide/glossary.html", _with_children("terms", GlossaryTerm)),
-    "visiting": ("guide/visiting.html", _nothing_more),
-    # The clinic's phone, address and hours come from its details (core), shown above the page's words.
-    "contact": ("guide/contact.html", _nothing_more),
-}
-
-
-def page_template_and_context(page, replace=None):
-    """What the public page for ``page`` renders: (template, context).
-    ``replace``: a draft shown in place of its live row (previews)."""
-    if page.kind != Page.Kind.PAGE:
-        return "guide/guide_page.html", {"page": page, "main_html": prerender.main_html(page)}
-    template, extra = SITE_PAGES.get(page.slug, ("guide/site_page.html", _nothing_more))
-    return template, {"page": page, **extra(page, replace)}
+from radiology_guide.guide import pages, prerender, search
+from radiology_guide.guide.models import LINK_FIELDS, Page
 
 
 def _show_site_page(request, slug):
-    return render(request, *page_template_and_context(_site_page(slug)))
+    return render(request, *pages.page_template_and_context(pages.site_page(slug)))
 
 
 @require_safe
@@ -151,9 +59,11 @@ def procedure_summary(request, slug):
 @require_safe
 def procedures(request):
     """All scans and procedures, filtered by plain links and a GET form (no JavaScript)."""
-    chosen = {name: request.GET.get(name, "") for name in PROCEDURE_FILTERS}
-    chosen = {name: value if value in PROCEDURE_FILTERS[name][1] else "" for name, value in chosen.items()}
-    return render(request, "guide/procedures.html", {"page": _site_page("procedures"), **_procedures_context(chosen)})
+    chosen = {name: request.GET.get(name, "") for name in pages.PROCEDURE_FILTERS}
+    chosen = {name: value if value in pages.PROCEDURE_FILTERS[name][1] else "" for name, value in chosen.items()}
+    return render(
+        request, "guide/procedures.html", {"page": pages.site_page("procedures"), **pages.procedures_context(chosen)}
+    )
 
 
 @require_safe
@@ -181,18 +91,6 @@ def visiting(request):
     """Visiting the clinic: a short intro from the content files, then the
     address, transport, parking and access from the clinic's details."""
     return _show_site_page(request, "visiting")
-
-
-@require_safe
-def preview(request, token):
-    """A draft, exactly as a patient would see it, for anyone holding a signed
-    link (a clinician without an account); the link expires after 7 days."""
-    from radiology_guide.guide import preview as previews
-
-    obj = previews.from_token(token)
-    if obj is None:
-        return previews.expired(request)
-    return previews.response(request, obj)
 
 
 @require_safe

@@ -1,11 +1,9 @@
-"""The image library in Django admin: upload, alt text, caption, credit, licence.
+"""The image library's admin: upload, alt text, caption, credit, licence.
 
-A picture that patients see (on a live page, or in a draft waiting to be
-published) changes what they read: changing or deleting it needs what
-publishing needs (guide/approval.py), and the pages that show it record the
-change. After a change, pages that show the picture are rendered again (their
-HTML holds its markup) and every cached page is retired. Those calls into
-guide/publishing.py are the image library's only hooks into the guide app.
+This app sits below the guide, so it knows nothing of pages. The guide app
+registers this admin with its page-aware hooks (guide/admin_library.py): a
+picture patients see needs what publishing needs to change, and the pages
+that show it are rendered again.
 """
 
 from django import forms
@@ -44,26 +42,9 @@ class ImageForm(forms.ModelForm):
         return data
 
 
-def _publishing():
-    # Imported when needed: the image library sits below the guide app.
-    from radiology_guide.guide import publishing
-
-    return publishing
-
-
-def pages_using(image):
-    return _publishing().pages_showing_picture(image.slug)
-
-
-def may_change(request, image):
-    """Anyone who may change pictures may change one nobody sees; one that
-    patients see needs the permissions that publishing needs."""
-    publishing = _publishing()
-    return not publishing.picture_in_use(image.slug) or publishing.may_change_live(request.user)
-
-
-@admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    """Registered by the guide app, which fills in the three hooks below."""
+
     form = ImageForm
     list_display = ["thumbnail", "slug", "alt", "decorative", "width", "height", "updated_at"]
     list_display_links = ["slug"]
@@ -75,15 +56,25 @@ class ImageAdmin(admin.ModelAdmin):
         ("Where it is shown", {"fields": ["used_on"]}),
     ]
 
+    def pages_using(self, image):
+        """The pages that show ``image`` (none known here)."""
+        return []
+
+    def may_change(self, request, image):
+        return True
+
+    def pictures_changed(self, slugs, user, what):
+        """After pictures were changed or deleted."""
+
     def get_readonly_fields(self, request, obj=None):
         # A page names the picture by its slug: it cannot change once made.
         return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or may_change(request, obj))
+        return super().has_change_permission(request, obj) and (obj is None or self.may_change(request, obj))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or may_change(request, obj))
+        return super().has_delete_permission(request, obj) and (obj is None or self.may_change(request, obj))
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data.get("upload")
@@ -91,24 +82,24 @@ class ImageAdmin(admin.ModelAdmin):
             obj.set_image(data)
         super().save_model(request, obj, form, change)
         if change:
-            _publishing().pictures_changed([obj.slug], request.user, "replaced" if data else "changed")
+            self.pictures_changed([obj.slug], request.user, "replaced" if data else "changed")
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        _publishing().pictures_changed([obj.slug], request.user, "deleted")
+        self.pictures_changed([obj.slug], request.user, "deleted")
 
     def delete_queryset(self, request, queryset):
         # Each through Image.delete, as a single deletion is: it removes the files.
         images = list(queryset)
         for image in images:
             image.delete()
-        _publishing().pictures_changed([image.slug for image in images], request.user, "deleted")
+        self.pictures_changed([image.slug for image in images], request.user, "deleted")
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         # A page that shows the picture keeps it: take it out of the page first.
         for image in objs:
-            protected += [f"Page: {page.title} (shows this picture)" for page in pages_using(image)]
+            protected += [f"Page: {page.title} (shows this picture)" for page in self.pages_using(image)]
         return deleted, counts, perms_needed, protected
 
     @admin.display(description="Picture")
@@ -139,7 +130,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Pages that show it")
     def used_on(self, image):
-        pages = list(pages_using(image)) if image.pk else []
+        pages = list(self.pages_using(image)) if image.pk else []
         if not pages:
             return "No page shows this picture yet."
         return format_html_join(", ", '<a href="{}">{}</a>', ((page.get_absolute_url(), page.title) for page in pages))

@@ -12,7 +12,6 @@ opens the set-up page too) is never the one that gets confirmed, and
 confirming deletes every other unconfirmed secret.
 """
 
-import io
 import logging
 import math
 import time
@@ -35,6 +34,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from radiology_guide.core.paths import STAFF_AREAS as PROTECTED_PREFIXES
+from radiology_guide.staff import qr
 from radiology_guide.staff.access import needs_second_factor
 
 logger = logging.getLogger(__name__)
@@ -94,14 +94,6 @@ def _next_url(request):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return reverse("staff:home")
     return target
-
-
-def _qr_svg(text):
-    import segno  # only here, not in every web worker
-
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="svg", scale=5, border=4, xmldecl=False, svgns=True)
-    return buffer.getvalue().decode()
 
 
 def _sign_in_first(request):
@@ -197,7 +189,7 @@ def setup(request):
             return render(request, "staff/mfa_codes.html", {"codes": codes, "next": _next_url(request)})
         _refuse(form, request, "setup", [device], was_waiting)
     secret = b32encode(device.bin_key).decode()
-    context = {"form": form, "secret": grouped_key(secret), "qr_svg": _qr_svg(device.config_url),
+    context = {"form": form, "secret": grouped_key(secret), "qr_svg": qr.qr_svg(device.config_url, scale=5).decode(),
                "next": _next_url(request)}  # fmt: skip
     return render(request, "staff/mfa_setup.html", context)
 

@@ -124,16 +124,16 @@ def test_clinician_sees_what_waits_and_approves_a_marked_draft_from_the_preview(
 ):
     from django.contrib.auth.models import Permission
 
-    from radiology_guide.guide import publishing
+    from radiology_guide.guide import drafts
 
     editor = django_user_model.objects.create_user("editor", password="a-long-test-password", is_staff=True)
     editor.groups.add(Group.objects.get(name="Content editors"))
     clinician = django_user_model.objects.create_user("dr-jones", password="a-long-test-password", is_staff=True)
     clinician.groups.add(Group.objects.get(name="Content editors"))
     clinician.user_permissions.add(Permission.objects.get(codename="approve_page"))
-    draft = publishing.with_draft(Page.objects.get(slug="what-to-expect"))
+    draft = drafts.with_draft(Page.objects.get(slug="what-to-expect"))
     draft.body = draft.body.replace("## ", f"{NEW_WORDS}\n\n## ", 1)
-    publishing.save_draft(draft, editor, "Added parking")
+    drafts.save_draft(draft, editor, "Added parking")
 
     admin = new_context().new_page()
     admin.goto(f"{site}/admin/")

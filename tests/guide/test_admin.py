@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from radiology_guide.guide import publishing
-from radiology_guide.guide.models import APPROVED, DRAFT, FAQ, GlossaryTerm, Page
+from radiology_guide.guide import drafts, publishing
+from radiology_guide.guide.models import APPROVED, DRAFT, FAQ, GlossaryTerm, Page, Revision
 from tests.helpers import change_url, page_form
 
 pytestmark = pytest.mark.django_db
@@ -72,12 +72,25 @@ def test_editing_an_approved_pages_text_returns_it_to_draft(reviewer):
     assert page.review_status == DRAFT and page.approved_on is None
 
 
-def test_editing_an_faq_returns_the_approved_faq_page_to_draft(reviewer):
+def test_publishing_an_edited_faq_returns_the_approved_faq_page_to_draft_on_its_record(reviewer, editor):
+    Page.objects.get(slug="faqs").approve(reviewer)
+    faq = FAQ.objects.first()
+    faq.answer += " Plus one."
+    publishing.publish(faq, editor)
+    page = Page.objects.get(slug="faqs")
+    assert page.review_status == DRAFT
+    # The page's history says why: a publishing step, not a silent update.
+    latest = Revision.objects.filter(model="page", object_id=page.pk).latest("saved_at")
+    assert latest.note == f"Changed FAQ '{faq.anchor}'" and latest.saved_by == editor
+
+
+def test_saving_an_faq_outside_publishing_leaves_its_page_as_it_was(reviewer):
+    # Only guide/publishing.py changes a page's review record.
     Page.objects.get(slug="faqs").approve(reviewer)
     faq = FAQ.objects.first()
     faq.answer += " Plus one."
     faq.save()
-    assert Page.objects.get(slug="faqs").review_status == DRAFT
+    assert Page.objects.get(slug="faqs").review_status == APPROVED
 
 
 def test_a_new_glossary_term_links_on_pages_straight_away(client, editor):
@@ -325,7 +338,7 @@ def test_saving_the_plain_boxes_unchanged_keeps_the_approval(client, reviewer):
     assert client.post(change_url(page), safety_form(page)).status_code == 302
     page.refresh_from_db()
     assert page.review_status == APPROVED
-    assert not publishing.draft_of(page)
+    assert not drafts.draft_of(page)
 
 
 def _risk(index, **values):
@@ -390,9 +403,9 @@ def second_clinician(django_user_model):
 
 def drafted(user, slug="what-to-expect"):
     """A draft of a page by ``user``: one new sentence at the end."""
-    page = publishing.with_draft(Page.objects.get(slug=slug))
+    page = drafts.with_draft(Page.objects.get(slug=slug))
     page.body += f"\n\n## Parking\n\n{NEW_SENTENCE}"
-    publishing.save_draft(page, user, "Added parking")
+    drafts.save_draft(page, user, "Added parking")
     return page
 
 
@@ -513,7 +526,7 @@ def test_no_save_and_publish_button_for_someone_who_cannot_publish(
     assert 'name="_publish"' not in client.get(change_url(page)).content.decode()
     client.force_login(reviewer)  # the last edit is theirs
     assert 'name="_publish"' not in client.get(change_url(page)).content.decode()
-    publishing.save_draft(publishing.with_draft(Page.objects.get(pk=page.pk)), editor, "Tidied")
+    drafts.save_draft(drafts.with_draft(Page.objects.get(pk=page.pk)), editor, "Tidied")
     # Still not: some of the changes since the last approval are theirs (issue 19, item 14).
     assert 'name="_publish"' not in client.get(change_url(page)).content.decode()
     colleague = django_user_model.objects.create_user("dr-patel", password="a-long-test-password", is_staff=True)

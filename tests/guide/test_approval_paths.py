@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from radiology_guide.core.models import ClinicDetails
-from radiology_guide.guide import publishing
+from radiology_guide.guide import drafts, publishing
 from radiology_guide.guide.models import APPROVED, DRAFT, FAQ, Draft, Page, Revision, Synonym
 from radiology_guide.guide.sync import sync_content
 from tests.helpers import change_url, page_form
@@ -204,10 +204,10 @@ def test_a_clinician_cannot_publish_their_own_change_after_someone_else_touched_
     client.force_login(reviewer)
     client.post(change_url(page), page_form(page, body=page.body + f"\n\n{NEW_WORDS}"))
     client.force_login(editor)
-    drafted = publishing.with_draft(Page.objects.get(pk=page.pk))
+    drafted = drafts.with_draft(Page.objects.get(pk=page.pk))
     client.post(change_url(page), page_form(drafted, summary=drafted.summary + " Now with parking."))
     client.force_login(reviewer)
-    drafted = publishing.with_draft(Page.objects.get(pk=page.pk))
+    drafted = drafts.with_draft(Page.objects.get(pk=page.pk))
     client.post(change_url(page), page_form(drafted, _publish="Save and publish"))
     assert "changes since the last approval are yours" in client.get(change_url(page)).content.decode()
     assert NEW_WORDS not in public(client, page.get_absolute_url())
@@ -237,7 +237,7 @@ def test_with_approval_required_a_restored_revision_waits_for_a_clinician(client
     publishing.publish(page, reviewer)
     client.force_login(reviewer)
     client.post(f"/admin/guide/revision/{first.pk}/restore/")
-    drafted = publishing.with_draft(Page.objects.get(pk=page.pk))
+    drafted = drafts.with_draft(Page.objects.get(pk=page.pk))
     client.post(change_url(page), page_form(drafted, _publish="Save and publish"))
     assert NEW_WORDS in public(client, page.get_absolute_url())  # the restorer cannot approve their own restore
 
@@ -282,14 +282,14 @@ def test_a_preview_link_names_the_draft_and_expires_with_a_newer_draft_or_a_publ
     client.force_login(editor)
     client.post(change_url(page), page_form(page, body=page.body + "\n\nFirst draft."))
     first = client.get(change_url(page)).context["preview_link"].removeprefix("http://testserver")
-    drafted = publishing.with_draft(Page.objects.get(pk=page.pk))
+    drafted = drafts.with_draft(Page.objects.get(pk=page.pk))
     client.post(change_url(page), page_form(drafted, body=drafted.body + "\n\nSecond draft."))
     second = client.get(change_url(page)).context["preview_link"].removeprefix("http://testserver")
     client.logout()
     assert client.get(first).status_code == 410
     assert "Second draft." in client.get(second).content.decode()
     client.force_login(editor)
-    drafted = publishing.with_draft(Page.objects.get(pk=page.pk))
+    drafted = drafts.with_draft(Page.objects.get(pk=page.pk))
     client.post(change_url(page), page_form(drafted, _publish="Save and publish"))
     client.logout()
     response = client.get(second)

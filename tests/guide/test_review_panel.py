@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from radiology_guide.guide import content_files, publishing
+from radiology_guide.guide import content_folder, publishing
 from radiology_guide.guide.content_files import ContentError
 from radiology_guide.guide.models import Page, ReviewerProfile
 
@@ -99,7 +99,7 @@ def test_export_writes_the_registration_and_sheet_version_and_sync_reads_them_ba
     out = StringIO()
     call_command("sync_content", "--path", str(content_copy), stdout=out)
     assert "0 created, 0 updated, 0 deleted" in out.getvalue() and "0 conflict(s)" in out.getvalue()
-    record = next(r for r in content_files.read_content(content_copy).records if r.key == "ct-scan")
+    record = next(r for r in content_folder.read_content(content_copy).records if r.key == "ct-scan")
     assert record.fields["reviewer_registration"] == "GMC 7654321"
     assert record.fields["review_sheet"] == page.review_sheet
 
@@ -115,7 +115,7 @@ def test_a_file_awaiting_review_cannot_carry_a_registration(content_copy):
     path = content_copy / "procedures" / "ct-scan.md"
     path.write_text(path.read_text().replace("review_status:", "reviewer_registration: GMC 1234567\nreview_status:", 1))
     with pytest.raises(ContentError, match="reviewer_registration"):
-        content_files.read_content(content_copy)
+        content_folder.read_content(content_copy)
 
 
 def test_the_migration_keeps_a_synced_page_synced_so_the_next_sync_sees_no_edit():

@@ -9,7 +9,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from radiology_guide.guide import review_sheet
 from radiology_guide.guide.models import Page, ReviewerProfile
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +73,7 @@ def test_the_sheet_has_space_for_comments_a_sign_off_and_its_version(client, edi
     html = client.get(sheet_url(angioplasty)).content.decode()
     assert "<h2>Comments</h2>" in html and html.count('class="lines"') >= 5
     assert "Professional registration" in html
-    assert html.count(f'<span class="version">{review_sheet.version(angioplasty)}</span>') >= 2
+    assert html.count(f'<span class="version">{angioplasty.review_sheet_version()}</span>') >= 2
 
 
 def test_the_faq_sheet_lists_the_answers_claims(client, editor):
@@ -92,13 +91,13 @@ def test_the_sheet_is_only_for_staff_who_can_see_pages_in_admin(client, clinic_s
 
 
 def approval(page, **changes):
-    return {"version": review_sheet.version(page), "role": "Consultant radiologist",
+    return {"version": page.review_sheet_version(), "role": "Consultant radiologist",
             "registration": "HCPC RA12345", "checked": "yes"} | changes  # fmt: skip
 
 
 def test_a_clinician_approves_from_the_sheet_and_the_approval_records_its_version(client, reviewer, angioplasty):
     client.force_login(reviewer)
-    version = review_sheet.version(angioplasty)
+    version = angioplasty.review_sheet_version()
     response = client.post(sheet_url(angioplasty), approval(angioplasty))
     assert response.status_code == 302 and response["Location"].endswith(f"/{angioplasty.pk}/change/")
     angioplasty.refresh_from_db()
@@ -115,7 +114,7 @@ def test_an_approval_of_a_sheet_the_page_has_changed_since_is_refused(client, re
     old = approval(angioplasty)
     angioplasty.usual_stay = "Most people stay 1 night."
     angioplasty.save()
-    assert review_sheet.version(angioplasty) != old["version"]
+    assert angioplasty.review_sheet_version() != old["version"]
     response = client.post(sheet_url(angioplasty), old)
     assert response.status_code == 400
     html = response.content.decode()
@@ -151,11 +150,11 @@ def test_an_editor_without_the_approval_permission_cannot_approve_from_the_sheet
 
 
 def test_the_version_follows_the_content_and_not_the_approval(reviewer, angioplasty):
-    before = review_sheet.version(angioplasty)
+    before = angioplasty.review_sheet_version()
     angioplasty.approve(reviewer)
-    assert review_sheet.version(angioplasty) == before == angioplasty.review_sheet
+    assert angioplasty.review_sheet_version() == before == angioplasty.review_sheet
     angioplasty.risks[0]["how_often"] = "about 1 in 20"
-    assert review_sheet.version(angioplasty) != before
+    assert angioplasty.review_sheet_version() != before
 
 
 def test_the_admin_page_form_links_to_the_sheet(client, editor, angioplasty):
@@ -172,7 +171,7 @@ def test_review_sheets_writes_every_pages_sheet_and_an_index(tmp_path):
     for page in pages:
         html = (tmp_path / f"{page.slug}.html").read_text()
         assert f"Review sheet: {page.title}" in html.replace("&#x27;", "'")
-        assert review_sheet.version(page) in html
+        assert page.review_sheet_version() in html
         assert "Record my approval" not in html  # a form only in admin
     index = (tmp_path / "index.html").read_text()
     assert index.count("<tr><td>") == len(pages) and 'href="ct-scan.html"' in index

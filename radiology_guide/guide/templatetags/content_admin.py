@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from radiology_guide.guide import clinical_review, publishing
+from radiology_guide.guide import clinical_review, waiting
 
 register = template.Library()
 
@@ -13,16 +13,16 @@ def waiting_panel(context):
     user = context["request"].user
     if not user.has_perm("guide.view_page"):
         return {"show": False}
-    waiting = publishing.waiting()
+    now = waiting.waiting()
     first_review, review_again = clinical_review.awaiting_review()
     return {
         "show": True,
-        "drafts": [(obj, draft, _draft_url(obj, draft)) for obj, draft in waiting["drafts"]],
-        "due_soon": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in waiting["due_soon"]],
-        "overdue": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in waiting["overdue"]],
+        "drafts": [(obj, draft, _draft_url(obj, draft)) for obj, draft in now["drafts"]],
+        "due_soon": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in now["due_soon"]],
+        "overdue": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in now["overdue"]],
         "first_review": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in first_review],
         "review_again": [(page, reverse("admin:guide_page_change", args=[page.pk])) for page in review_again],
-        "days": publishing.REVIEW_WARNING_DAYS,
+        "days": waiting.REVIEW_WARNING_DAYS,
     }
 
 

@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 if format == "pdf":
                     name = f"{each.slug}.pdf"
                     print_to_pdf(html_path, output / name)
-                rows.append((each, name, review_sheet.version(each)))
+                rows.append((each, name, each.review_sheet_version()))
                 self.stdout.write(f"{output / name}  version {rows[-1][2]}")
         (output / "index.html").write_text(_index(rows), encoding="utf-8")
         self.stdout.write(f"review_sheets: {len(rows)} sheet(s) in {output}")

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from radiology_guide.guide.content_files import ContentError, read_content
+from radiology_guide.guide.content_files import ContentError
+from radiology_guide.guide.content_folder import read_content
 from radiology_guide.guide.sync import sync_content
 
 

@@ -1,0 +1,41 @@
+"""Guide content and its records. One module a kind of thing, bottom up:
+``base`` (what all content shares), ``children`` (comparison rows, FAQs,
+glossary terms), ``page`` (pages and reviewer profiles), ``records``
+(search index, drafts, revisions, synonyms). Import from here."""
+
+from radiology_guide.guide.models.base import (
+    APPROVED,
+    DRAFT,
+    LINK_FIELDS,
+    REVIEW_CYCLE_YEARS,
+    SyncedContent,
+    add_years,
+    content_hash,
+)
+from radiology_guide.guide.models.children import FAQ, ChildContent, ComparisonRow, GlossaryTerm, glossary_linker
+from radiology_guide.guide.models.page import Page, PageQuerySet, ReviewerProfile
+from radiology_guide.guide.models.records import EXTRA_TARGETS, Draft, RenderState, Revision, SearchEntry, Synonym
+
+__all__ = [
+    "APPROVED",
+    "DRAFT",
+    "EXTRA_TARGETS",
+    "FAQ",
+    "LINK_FIELDS",
+    "REVIEW_CYCLE_YEARS",
+    "ChildContent",
+    "ComparisonRow",
+    "Draft",
+    "GlossaryTerm",
+    "Page",
+    "PageQuerySet",
+    "RenderState",
+    "ReviewerProfile",
+    "Revision",
+    "SearchEntry",
+    "Synonym",
+    "SyncedContent",
+    "add_years",
+    "content_hash",
+    "glossary_linker",
+]
