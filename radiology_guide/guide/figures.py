@@ -108,7 +108,14 @@ FIGURES = (
         title="A CT scanner is a ring, not a tunnel. The bed moves you slowly through it.",
         alt="A person lies on their back on a narrow bed. The bed slides through a large, short ring. "
         "Their head and feet stay outside the ring.",
-        pages=("ct-scan", "ct-colonography"),
+        pages=(
+            "ct-scan",
+            "ct-colonography",
+            "ct-angiography",
+            "ct-coronary-angiography",
+            "ct-urogram",
+            "lung-health-check",
+        ),
     ),
     Figure(
         slug="mri-scanner",
@@ -119,12 +126,38 @@ FIGURES = (
         pages=("mri-scan",),
     ),
     Figure(
+        slug="mri-scanner-body",
+        file="mri-scanner.svg",
+        title="An MRI scanner is a short tube that is open at both ends. "
+        "The part of your body being scanned lies in the middle of the tube.",
+        alt="A person lies on a bed that goes into a short, wide tube. The tube is open at both ends. "
+        "Their chest and tummy are inside the tube, and their legs are outside the near end.",
+        pages=("cardiac-mri", "prostate-mri"),
+    ),
+    Figure(
         slug="ultrasound",
         file="ultrasound.svg",
         title="An ultrasound scan: a small probe with cool gel is moved over your skin.",
         alt="A person lies on a couch. A sonographer holds a small probe on their tummy "
         "and looks at the picture on a screen beside them.",
         pages=("ultrasound-scan",),
+    ),
+    Figure(
+        slug="ultrasound-doppler",
+        file="ultrasound.svg",
+        title="A Doppler scan uses the same small probe and cool gel as other ultrasound scans. "
+        "It is moved over your leg or your neck.",
+        alt="A person lies on a couch. A sonographer holds a small probe on their body "
+        "and looks at the picture on a screen beside them.",
+        pages=("doppler-ultrasound",),
+    ),
+    Figure(
+        slug="ultrasound-breast",
+        file="ultrasound.svg",
+        title="A breast ultrasound: you lie on a couch while a small probe with cool gel is moved over your breast.",
+        alt="A person lies on their back on a couch. A sonographer holds a small probe on their upper body "
+        "and looks at the picture on a screen beside them.",
+        pages=("breast-ultrasound-and-mri",),
     ),
     Figure(
         slug="gamma-camera",
