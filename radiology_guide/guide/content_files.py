@@ -15,7 +15,7 @@ import yaml
 from django.utils.text import slugify
 
 from radiology_guide.guide import safety, safety_rules
-from radiology_guide.guide.models import REVIEW_CYCLE_YEARS, add_years
+from radiology_guide.guide.dates import REVIEW_CYCLE_YEARS, add_years
 
 COMMON_FIELDS = {"title", "summary", "review_status", "sources", "approved_by", "approved_on", "reviewer_role"}
 COMMON_FIELDS |= {"reviewer_registration", "review_sheet"}

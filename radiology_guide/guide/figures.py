@@ -207,6 +207,14 @@ FIGURES = (
         ),
     ),
     Figure(
+        slug="scan-guided-injection",
+        file="needle-biopsy.svg",
+        title="An injection guided by a scan: the picture shows the doctor exactly where the needle is.",
+        alt="A doctor holds an ultrasound probe on a person's skin with one hand and a thin needle "
+        "in the other. A screen shows the needle reaching the spot to be injected.",
+        pages=("joint-and-soft-tissue-injections", "arthrogram"),
+    ),
+    Figure(
         slug="ablation",
         file="ablation.svg",
         title="Tumour ablation: guided by a scan, a thin needle goes into the tumour and heats or freezes it.",
@@ -222,7 +230,7 @@ FIGURES = (
         alt="A cut-away view under the skin. A thin tube goes through the skin into a pocket of fluid. "
         "Its end curls up to keep it in place. Outside, the tube runs down to a bag that collects the fluid. "
         "An ultrasound probe on the skin shows the way.",
-        pages=("image-guided-drainage", "nephrostomy", "biliary-drainage-and-stents"),
+        pages=("image-guided-drainage", "nephrostomy", "biliary-drainage-and-stents", "ascitic-and-pleural-drains"),
     ),
     Figure(
         slug="picc-line",

@@ -61,3 +61,18 @@ def test_no_sentence_is_copied_from_the_seed_article():
         check=False,
     )
     assert "0 copied run(s)" in result.stdout, result.stdout
+
+
+def test_a_writer_can_measure_a_file_from_the_command_line_without_django_set_up():
+    # content/README.md tells writers to run this on a file they are editing.
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "radiology_guide.guide.readability", "content/procedures/ct-scan.md"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok   grade") and "ct-scan.md" in result.stdout
