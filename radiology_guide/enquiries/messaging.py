@@ -60,16 +60,21 @@ class NotAMobile(ValueError):
     pass
 
 
+NOT_UK = "Enter a mobile number: it starts with 07 or +44 7, like 07700 900123"
+
+
 def uk_mobile(typed):
     """07700900123 for 07700 900123, +44 7700 900123 or +44 (0)7700 900123;
     NotAMobile, with what to put right, for anything else."""
     compact = typed.strip().replace(" ", "")
     if compact.startswith("+44"):
         compact = "0" + compact[3:].removeprefix("(0)")
+    elif compact.startswith("+"):
+        raise NotAMobile(NOT_UK)
     if not re.fullmatch(r"[0-9]+", compact):
         raise NotAMobile("Enter a UK mobile number using only numbers and spaces, like 07700 900123")
     if not compact.startswith("07"):
-        raise NotAMobile("Enter a mobile number: it starts with 07 or +44 7, like 07700 900123")
+        raise NotAMobile(NOT_UK)
     if len(compact) != 11:
         raise NotAMobile("A UK mobile number has 11 digits, like 07700 900123")
     return compact
