@@ -284,7 +284,7 @@ def test_numbers_are_deleted_by_the_enquiries_retention_and_erasure(settings):
     emailed = LinkMessage.objects.create(link=link, channel="email", to="p@example.com", body="Hi")
     out = io.StringIO()
     call_command("purge_enquiries", "--dry-run", stdout=out)
-    assert "0 enquiry(s) and 1 link message(s) older than 30 days would be deleted" in out.getvalue()
+    assert "0 enquiry(s) older than 30 days would be deleted, and 1 link message(s)" in out.getvalue()
     call_command("purge_enquiries", stdout=out)
     assert set(LinkMessage.objects.all()) == {recent, emailed}
     assert not LinkMessage.objects.filter(to="07700900111").exists()

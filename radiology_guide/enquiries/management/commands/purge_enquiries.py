@@ -18,12 +18,12 @@ class Command(BaseCommand):
         old_messages = LinkMessage.objects.older_than(days)
         if dry_run:
             self.stdout.write(
-                f"purge_enquiries: {old.count()} enquiry(s) and {old_messages.count()} link message(s)"
-                f" older than {days} days would be deleted"
+                f"purge_enquiries: {old.count()} enquiry(s) older than {days} days would be deleted,"
+                f" and {old_messages.count()} link message(s)"
             )
             return
         deleted = old.delete()[1].get("enquiries.Enquiry", 0)
         messages = old_messages.delete()[0]
         self.stdout.write(
-            f"purge_enquiries: deleted {deleted} enquiry(s) and {messages} link message(s) older than {days} days"
+            f"purge_enquiries: deleted {deleted} enquiry(s) older than {days} days, and {messages} link message(s)"
         )
