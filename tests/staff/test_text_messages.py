@@ -306,3 +306,14 @@ def test_no_phone_number_reaches_the_log(
     assert "link message sent" in caplog.text and "link message receipt" in caplog.text
     digits = re.sub(r"\D", "", caplog.text)
     assert "7700900987" not in digits and "900987" not in caplog.text
+
+
+def test_a_message_whose_task_was_lost_is_sent_by_send_link_messages(notify_server, clinic_staff):
+    link = EnquiryLink.objects.create(topic="ct-scan", topic_title="CT scan")
+    message = LinkMessage.objects.create(link=link, channel="sms", to="07700900987", body="Hi", sent_by=clinic_staff)
+    LinkMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - timezone.timedelta(minutes=5))
+    out = io.StringIO()
+    call_command("send_link_messages", stdout=out)
+    assert "1 sent, 0 still waiting" in out.getvalue() and len(notify_server.sent("sms")) == 1
+    call_command("send_link_messages", stdout=out)
+    assert len(notify_server.sent("sms")) == 1  # sent once only
