@@ -9,7 +9,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/15
 # Test processes run side by side (pytest-xdist): one per core here, 2 on CI.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run dev test test-fast test-services lint format check bench bench-load audit clean
+.PHONY: install run dev notify-server test test-fast test-services lint format check bench bench-load audit clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ dev: install
 	$(PY) manage.py sync_content
 	DEBUG=true $(PY) manage.py db_worker & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 		DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+# Our local stand-in for GOV.UK Notify (docs/configuration.md): start it, then
+# `make dev` with the settings it prints, to see text messages arrive and be delivered.
+notify-server: install
+	$(PY) -m radiology_guide.enquiries.notify_stub --port 6011
 
 # The whole suite on SQLite with a local-memory cache (browser tests included).
 test: install

@@ -7,7 +7,9 @@ these; nothing else reads the environment.
 """
 
 import os
+import re
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -59,6 +61,52 @@ def env_choice(name: str, default: str, choices: list[str]) -> str:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    """A price such as 2.27 (pence): never negative."""
+    value = env(name, default).strip()
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number such as 2.27.") from None
+    if not number.is_finite() or number < 0:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number of 0 or more.")
+    return number
+
+
+UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def env_uuid(name: str) -> str:
+    """A Notify template id (a UUID), or "" when not set."""
+    example = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+    value = env(name).strip().lower()
+    if value and not re.fullmatch(UUID, value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a template id, such as {example}.")
+    return value
+
+
+def env_notify_key(name: str) -> str:
+    """A GOV.UK Notify API key, `name-<service id>-<secret>` (two UUIDs at the
+    end), or "" when not set. Notify's client cuts the key at fixed places, so a
+    key pasted with a space or missing a character would sign every request
+    wrongly: refused here with the variable's name, never printed."""
+    value = env(name).strip()
+    if value and not re.fullmatch(rf"[A-Za-z0-9_-]+-{UUID}-{UUID}", value):
+        raise ImproperlyConfigured(
+            f"{name} is not a GOV.UK Notify API key: it ends with two ids, as in name-<service id>-<secret>."
+        )
+    return value
+
+
+def env_url(name: str, default: str) -> str:
+    """An http(s) address, without a trailing slash."""
+    value = env(name, default).strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an address such as https://api.example.")
+    return value
 
 
 RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

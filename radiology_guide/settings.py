@@ -21,9 +21,13 @@ from radiology_guide.config import (
     env,
     env_bool,
     env_choice,
+    env_decimal,
     env_int,
     env_list,
+    env_notify_key,
     env_rate,
+    env_url,
+    env_uuid,
     is_set,
     mailer_from_url,
     secret_key_file,
@@ -227,6 +231,26 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # slow mail server never holds up a page.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Text messages (and, if its template is set, email) through GOV.UK Notify
+# (enquiries/messaging.py; docs/configuration.md). Without NOTIFY_API_KEY a
+# text message is written to a file under var/sms, as email goes to var/mail,
+# so the site works with nothing set. NOTIFY_BASE_URL is the client's base_url:
+# our local Notify server (python -m radiology_guide.enquiries.notify_stub) in
+# development.
+NOTIFY_API_KEY = env_notify_key("NOTIFY_API_KEY")
+NOTIFY_BASE_URL = env_url("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# What Notify sends as "Authorization: Bearer ..." on delivery receipts to /notify/callback/.
+NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN")
+# Each template's whole content is one placeholder: ((message)) for text
+# messages, ((subject)) and ((body)) for email, so what staff preview is what is sent.
+NOTIFY_SMS_TEMPLATE_ID = env_uuid("NOTIFY_SMS_TEMPLATE_ID")
+# Email goes through Notify only when this is set too; SMTP (EMAIL_URL) otherwise.
+NOTIFY_EMAIL_TEMPLATE_ID = env_uuid("NOTIFY_EMAIL_TEMPLATE_ID")
+# Notify's price for one text message fragment, in pence before VAT, after the
+# free allowance. Notify changes it each April: check its pricing page.
+SMS_FRAGMENT_COST_PENCE = env_decimal("SMS_FRAGMENT_COST_PENCE", "2.27")
+SMS_DIR = Path(env("SMS_DIR", str(VAR_DIR / "sms")))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("gds",)
 CRISPY_TEMPLATE_PACK = "gds"
 
@@ -302,6 +326,9 @@ LOGGING = {
         # server errors (its records carry the path, never POST data).
         "django.request": {"level": "ERROR"},
         "django.server": {"handlers": [], "propagate": False},
+        # Notify's client logs the text of Notify's error replies: ours
+        # (enquiries/messaging.py) logs the status code and the message's id.
+        "notifications_python_client": {"level": "ERROR"},
     },
 }
 CLINICAL_REVIEWER_ROLE = env("CLINICAL_REVIEWER_ROLE", "Consultant radiologist, Rinebraska")

@@ -9,6 +9,8 @@ backend and its worker.
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -43,6 +45,9 @@ os.environ["TEST_REDIS_URL"] = redis_url_for_this_worker(os.environ.get("TEST_RE
 settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Django set up its task backends when the admin was loaded: start them again.
 setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
+# Without a Notify key text messages are files: never in the project's var/sms.
+settings.NOTIFY_API_KEY = ""
+settings.SMS_DIR = Path(tempfile.mkdtemp(prefix="rg-test-sms-"))
 # Signing in is not what these tests measure: a fast hasher halves the suite's time.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Property tests: 50 examples while working, 200 in CI.
@@ -180,3 +185,21 @@ def staff_groups(django_db_blocker):
     with django_db_blocker.unblock():
         migration.grant_staff_area(apps, None)  # makes the groups (0002) too
         publishing.editors_may_publish(apps, None)
+
+
+@pytest.fixture
+def notify_server(settings):
+    """Our local GOV.UK Notify (radiology_guide/enquiries/notify_stub.py) on a
+    free port, with the site set to send text messages through it with
+    Notify's real client. Email stays on the mail server unless a test sets
+    NOTIFY_EMAIL_TEMPLATE_ID."""
+    from radiology_guide.enquiries.notify_stub import DEV_SMS_TEMPLATE, NotifyStub
+
+    stub = NotifyStub(callback_token="test-callback-token").start()
+    settings.NOTIFY_API_KEY = stub.api_key
+    settings.NOTIFY_BASE_URL = stub.base_url
+    settings.NOTIFY_SMS_TEMPLATE_ID = DEV_SMS_TEMPLATE
+    settings.NOTIFY_EMAIL_TEMPLATE_ID = ""
+    settings.NOTIFY_CALLBACK_TOKEN = stub.callback_token
+    yield stub
+    stub.stop()

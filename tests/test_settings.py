@@ -131,3 +131,39 @@ def test_a_secret_key_from_the_environment_wins_and_no_file_is_written(tmp_path)
     shown = run_python(SHOW_KEY, VAR_DIR=str(tmp_path), SECRET_KEY="k" * 60).stdout.strip()
     assert shown == "k" * 60
     assert not (tmp_path / "secret_key").exists()
+
+
+KEY = "clinic_live-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
+
+
+@pytest.mark.parametrize(
+    ("parser", "value"),
+    [
+        (config.env_notify_key, KEY[:-1]),  # a character lost in pasting
+        (config.env_notify_key, KEY + " x"),
+        (config.env_notify_key, "3d844edf-8d35-48ac-975b-e847b4f122b0"),  # the secret alone
+        (config.env_uuid, "sms-template"),
+        (config.env_decimal, "2.27p"),
+        (config.env_decimal, "-1"),
+        (config.env_decimal, "NaN"),
+    ],
+)
+def test_notify_settings_that_cannot_be_read_stop_start_up_without_printing_the_key(monkeypatch, parser, value):
+    monkeypatch.setenv("NOTIFY_SETTING", value)
+    with pytest.raises(config.ImproperlyConfigured) as refused:
+        parser("NOTIFY_SETTING", "0") if parser is config.env_decimal else parser("NOTIFY_SETTING")
+    assert "NOTIFY_SETTING" in str(refused.value)
+    if parser is config.env_notify_key:
+        assert value not in str(refused.value)
+
+
+def test_notify_settings_are_read(monkeypatch):
+    monkeypatch.setenv("NOTIFY_SETTING", f" {KEY} ")
+    assert config.env_notify_key("NOTIFY_SETTING") == KEY
+    monkeypatch.setenv("NOTIFY_SETTING", "F33517FF-2A88-4F6E-B855-C550268CE08A")
+    assert config.env_uuid("NOTIFY_SETTING") == "f33517ff-2a88-4f6e-b855-c550268ce08a"
+    monkeypatch.setenv("NOTIFY_SETTING", "http://127.0.0.1:6011/")
+    assert config.env_url("NOTIFY_SETTING", "") == "http://127.0.0.1:6011"
+    monkeypatch.delenv("NOTIFY_SETTING")
+    assert config.env_decimal("NOTIFY_SETTING", "2.27") == config.Decimal("2.27")
+    assert config.env_notify_key("NOTIFY_SETTING") == config.env_uuid("NOTIFY_SETTING") == ""

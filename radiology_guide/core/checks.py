@@ -37,3 +37,30 @@ def check_mail_is_configured(app_configs, **kwargs):
             id="radiology_guide.E002",
         )
     ]
+
+
+@register()
+def check_notify_is_complete(app_configs, **kwargs):
+    """A Notify key without its template sends nothing; without a callback
+    token no delivery receipt is ever accepted, and staff see "Still sending"."""
+    if not settings.NOTIFY_API_KEY:
+        return []
+    problems = []
+    if not settings.NOTIFY_SMS_TEMPLATE_ID:
+        problems.append(
+            Error(
+                "NOTIFY_API_KEY is set but NOTIFY_SMS_TEMPLATE_ID is not: Notify would refuse every text message.",
+                hint="Make a text message template of just ((message)) and set its id (docs/configuration.md).",
+                id="radiology_guide.E022",
+            )
+        )
+    if not settings.NOTIFY_CALLBACK_TOKEN:
+        problems.append(
+            Warning(
+                "NOTIFY_CALLBACK_TOKEN is not set: Notify's delivery receipts are refused, so staff never see "
+                "whether a text message arrived.",
+                hint="In Notify, set a callback to <SITE_URL>/notify/callback/ with a bearer token; set it here too.",
+                id="radiology_guide.W022",
+            )
+        )
+    return problems

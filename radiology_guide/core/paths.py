@@ -5,8 +5,9 @@ added once."""
 #: Where staff work: two-factor sign-in guards these.
 STAFF_AREAS = ("/admin/", "/staff/")
 #: Pages about one person (a patient's form, their link, a staff account,
-#: a reader's "was this page useful?" answer): never cached, never indexed.
-PERSONAL_AREAS = ("/enquire/", "/e/", "/account/", "/feedback/")
+#: a reader's "was this page useful?" answer, Notify's delivery receipts): never
+#: cached, never indexed.
+PERSONAL_AREAS = ("/enquire/", "/e/", "/account/", "/feedback/", "/notify/")
 #: Drafts shown through a signed link to someone without an account: never
 #: cached, never indexed, no sign-in needed.
 PREVIEWS = ("/preview/",)

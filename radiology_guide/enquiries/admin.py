@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 
-from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, EnquiryLink, inbox_workers
+from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, EnquiryLink, erase_contact, inbox_workers
 
 CSV_FIELDS = ["reference", "received_at", "status", "topic_title", "name", "email", "phone", "preferred_contact"]
 
@@ -88,10 +88,11 @@ class EnquiryAdmin(admin.ModelAdmin):
         description="Erase every enquiry from the same email or phone as the selected ones", permissions=["delete"]
     )
     def erase_same_contact(self, request, queryset):
-        total = 0
+        total = sent = 0
         for enquiry in list(queryset):
-            total += Enquiry.objects.from_contact(enquiry.email, enquiry.phone).delete()[0]
-        self.message_user(request, f"Erased {total} enquiry(s).", messages.SUCCESS)
+            erased, texts = erase_contact(enquiry.email, enquiry.phone)
+            total, sent = total + erased, sent + texts
+        self.message_user(request, f"Erased {total} enquiry(s) and {sent} link message(s).", messages.SUCCESS)
 
 
 def _csv_safe(value):

@@ -247,6 +247,8 @@ class EnquiryLink(models.Model):
     """A link staff send a patient: opens the guide on a topic with the form ready.
 
     It holds no patient data: the label is for staff ("Fibroid clinic leaflet").
+    The messages that took it to a patient (LinkMessage) hold the number or
+    address they went to, under the enquiries' retention.
     """
 
     token = models.CharField(max_length=32, unique=True, default=new_link_token, editable=False)
@@ -295,3 +297,87 @@ class EnquiryLink(models.Model):
 
         if counts_as_open(self.pk, request):
             EnquiryLink.objects.filter(pk=self.pk).update(opens=models.F("opens") + 1)
+
+
+def masked_phone(number):
+    """07700900123 -> 07••• •••123: enough for staff to tell two numbers apart."""
+    return f"{number[:2]}••• •••{number[-3:]}" if len(number) > 5 else "•••"
+
+
+def masked_email(address):
+    name, _, domain = address.partition("@")
+    return f"{name[:1]}•••@{domain}" if domain else "•••"
+
+
+class LinkMessageQuerySet(models.QuerySet):
+    def older_than(self, days):
+        return self.filter(created_at__lt=timezone.now() - timedelta(days=days))
+
+    def to_contact(self, email="", phone=""):
+        query = Q(pk__in=[])
+        if email:
+            query |= Q(channel=LinkMessage.Channel.EMAIL, to__iexact=email.strip())
+        if phone:
+            query |= Q(channel=LinkMessage.Channel.SMS, to=digits_of(phone))
+        return self.filter(query)
+
+
+class LinkMessage(models.Model):
+    """A text message or email that took a link to a patient: one line of the
+    link's timeline. ``to`` is patient data: shown masked, never logged,
+    deleted with enquiries (``purge_enquiries``, ``erase_enquiries``).
+    Emails through the mail server keep no address (``to`` is empty)."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "Text message"
+        EMAIL = "email", "Email"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to go"
+        SENDING = "sending", "Still sending"
+        DELIVERED = "delivered", "Delivered"
+        NOT_DELIVERED = "not-delivered", "Not delivered"
+        # Handed to the mail server, or written to var/sms without Notify: no receipt will come.
+        HANDED_OVER = "handed-over", "Sent"
+
+    link = models.ForeignKey(EnquiryLink, on_delete=models.CASCADE, related_name="messages")
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    to = models.CharField(max_length=254, blank=True, editable=False)
+    subject = models.CharField(max_length=200, blank=True, editable=False)
+    body = models.TextField(editable=False, help_text="As the patient reads it.")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    notify_id = models.CharField(max_length=36, blank=True, db_index=True, editable=False)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.QUEUED, editable=False)
+    # Notify's own status word (permanent-failure, ...) and what it means, in our words.
+    notify_status = models.CharField(max_length=30, blank=True, editable=False)
+    reason = models.CharField(max_length=300, blank=True, editable=False)
+    status_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = LinkMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def masked_to(self):
+        if not self.to:
+            return "address not kept" if self.channel == self.Channel.EMAIL else "number erased"
+        return masked_phone(self.to) if self.channel == self.Channel.SMS else masked_email(self.to)
+
+    @property
+    def is_final(self):
+        return self.status in {self.Status.DELIVERED, self.Status.NOT_DELIVERED, self.Status.HANDED_OVER}
+
+
+def erase_contact(email="", phone=""):
+    """A person's right to erasure, in one place: their enquiries and the
+    messages that took links to them. (enquiries, messages) deleted."""
+    enquiries = Enquiry.objects.from_contact(email, phone).delete()[1].get("enquiries.Enquiry", 0)
+    sent = LinkMessage.objects.to_contact(email, phone).delete()[0]
+    return enquiries, sent

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from radiology_guide.enquiries import views
+from radiology_guide.enquiries import receipts, views
 
 app_name = "enquiries"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("enquire/sent/<str:reference>/", views.sent, name="sent"),
     path("e/", views.link_code, name="link_code"),
     path("e/<str:token>", views.link_landing, name="link"),
+    path("notify/callback/", receipts.notify_callback, name="notify_callback"),
 ]

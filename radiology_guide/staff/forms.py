@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from radiology_guide.enquiries.forms import topic_choices
+from radiology_guide.enquiries.messaging import NotAMobile, uk_mobile
 from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, EnquiryLink
 from radiology_guide.staff.topics import find_topics
 
@@ -17,6 +18,7 @@ EXPIRY_CHOICES = [
     ("90", "In 90 days"),
     ("never", "Never (for printed leaflets)"),
 ]
+HOW_CHOICES = [("email", "Email"), ("sms", "Text message"), ("both", "Both")]
 POPULAR_TOPICS_DAYS = 90
 EMAIL_ERRORS = {
     "required": "Enter the patient's email address",
@@ -39,7 +41,63 @@ def link_topics():
     return sorted(topics, key=lambda topic: (-used.get(topic[0], 0), order[topic[0]]))
 
 
-class SendLinkForm(forms.Form):
+PHONE_REQUIRED = "Enter the patient's mobile number"
+
+
+class ContactForm(forms.Form):
+    """How the link goes to the patient: email, text message or both. Nothing
+    is sent unless every chosen way is valid."""
+
+    how = forms.ChoiceField(label="Send it by", choices=HOW_CHOICES, widget=forms.RadioSelect, required=False)
+    email = forms.EmailField(
+        label="Patient's email address",
+        required=False,
+        help_text="We use it only to send the email. It is not stored.",
+        error_messages=EMAIL_ERRORS,
+    )
+    phone = forms.CharField(
+        label="Patient's mobile number",
+        max_length=30,
+        required=False,
+        help_text="A UK mobile, like 07700 900123 or +44 7700 900123. Kept with the link to show if it arrived.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["how"].initial = "email"
+        self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
+
+    @property
+    def sending(self):
+        return True
+
+    @property
+    def channels(self):
+        """The ways chosen: ["email"], ["sms"] or both (email when none was chosen)."""
+        how = (self.cleaned_data.get("how") if hasattr(self, "cleaned_data") else None) or "email"
+        return {"email": ["email"], "sms": ["sms"], "both": ["email", "sms"]}[how]
+
+    def clean_phone(self):
+        typed = self.cleaned_data["phone"]
+        if not typed.strip():
+            return ""
+        try:
+            return uk_mobile(typed)
+        except NotAMobile as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.sending and "how" not in self.errors:
+            if "email" in self.channels and not cleaned.get("email") and "email" not in self.errors:
+                self.add_error("email", EMAIL_ERRORS["required"])
+            if "sms" in self.channels and not cleaned.get("phone") and "phone" not in self.errors:
+                self.add_error("phone", PHONE_REQUIRED)
+        return cleaned
+
+
+class SendLinkForm(ContactForm):
     """One screen: topic, label, expiry and (to send it) the patient's email.
 
     The topic is a text box with a <datalist>: browsers filter the list as
@@ -65,12 +123,7 @@ class SendLinkForm(forms.Form):
         choices=EXPIRY_CHOICES,
         widget=forms.RadioSelect,
     )
-    email = forms.EmailField(
-        label="Patient's email address",
-        required=False,
-        help_text="Needed to send it. We use it only to send the email. It is not stored.",
-        error_messages=EMAIL_ERRORS,
-    )
+    field_order = ["topic", "how", "email", "phone", "label", "expires"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,7 +131,7 @@ class SendLinkForm(forms.Form):
         days = str(settings.ENQUIRY_LINK_DAYS)
         self.fields["expires"].initial = days if days in dict(EXPIRY_CHOICES) else "30"
         self.fields["topic"].widget.attrs.update(list="topic-list", autocomplete="off", spellcheck="false")
-        self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        self.fields["email"].help_text = "Needed to send it by email. We use it only to send the email. Not stored."
         self.matches, self.close = [], []
 
     @property
@@ -96,34 +149,18 @@ class SendLinkForm(forms.Form):
             raise forms.ValidationError(f"No topic is called '{typed}'. Did you mean one of these? Choose it below")
         raise forms.ValidationError(f"No topic matches '{typed}'. Try a shorter word, like 'scan'")
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.sending and not cleaned.get("email") and "email" not in self.errors:
-            self.add_error("email", EMAIL_ERRORS["required"])
-        return cleaned
-
-    def save(self, user):
+    def save(self, user, token=None):
         slug, title = self.cleaned_data["topic"]
         expires = self.cleaned_data["expires"]
+        extra = {"token": token} if token and not EnquiryLink.objects.filter(token=token).exists() else {}
         return EnquiryLink.objects.create(
+            **extra,
             topic=slug,
             topic_title=title,
             label=self.cleaned_data["label"],
             created_by=user,
             expires_at=None if expires == "never" else timezone.now() + timedelta(days=int(expires)),
         )
-
-
-class EmailLinkForm(forms.Form):
-    email = forms.EmailField(
-        label="Patient's email address",
-        help_text="We use this only to send the email. It is not stored.",
-        error_messages=EMAIL_ERRORS,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].widget.attrs.update(autocomplete="off", spellcheck="false")
 
 
 class ContactedForm(forms.Form):

@@ -5,8 +5,10 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,9 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from radiology_guide.core.models import ClinicDetails
-from radiology_guide.enquiries.models import EnquiryLink, one_line
+from radiology_guide.enquiries import messaging, tasks
+from radiology_guide.enquiries.models import EnquiryLink, LinkMessage, new_link_token, one_line
 from radiology_guide.staff.access import staff_required
-from radiology_guide.staff.forms import EmailLinkForm, SendLinkForm
+from radiology_guide.staff.forms import ContactForm, SendLinkForm
 from radiology_guide.staff.phonetic import read_aloud
 from radiology_guide.staff.qr import qr_png, qr_svg
 
@@ -40,11 +43,11 @@ def link_email(link, address):
     context = {"link": link, "clinic": clinic, "site_url": settings.SITE_URL}
     # Headers are built from one line each: a newline typed into the clinic's
     # name in the admin made every link email fail to build.
-    name = one_line(clinic.name)
-    sender = formataddr((name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+    sender = formataddr((one_line(clinic.name), parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+    subject, body = messaging.email_content(link)
     message = EmailMultiAlternatives(
-        subject=one_line(f"{name}: information about {link.topic_title}"),
-        body=render_to_string("emails/enquiry_link.txt", context),
+        subject=subject,
+        body=body,
         from_email=sender,
         to=[address],
         reply_to=[clinic.email],
@@ -53,32 +56,82 @@ def link_email(link, address):
     return message
 
 
-def send_link_email(link, address):
+def send_link_email(link, address, user=None):
     """Build and send; any failure (a header that cannot be built, a mail
-    server that is down) is a LinkEmailError the page can explain."""
+    server that is down) is a LinkEmailError the page can explain. The
+    link's timeline records that it went, without the address."""
     try:
-        link_email(link, address).send()
+        message = link_email(link, address)
+        message.send()
     except Exception as error:
         # The address is used to send and then forgotten: not stored, not logged.
         logger.warning("enquiry link email failed link=%s error=%s", link.pk, type(error).__name__)
         raise LinkEmailError from error
+    now = timezone.now()
+    LinkMessage.objects.create(link=link, channel=LinkMessage.Channel.EMAIL, subject=message.subject,
+                               body=message.body, sent_by=user, sent_at=now, status_at=now,
+                               status=LinkMessage.Status.HANDED_OVER)  # fmt: skip
     logger.info("enquiry link emailed link=%s", link.pk)
 
 
 SENT = "Email sent to the address you checked. It was not stored."
+TEXTED = "Text message on its way. This page shows when it is delivered."
+EMAIL_QUEUED = "Email on its way. This page shows when it is delivered."
+CODE_SALT = "staff.link-code"
 
 
-def _sent(request):
-    # Never the address itself: messages travel in a cookie, signed but readable.
-    messages.success(request, SENT)
+def _deliver(request, link, form):
+    """Send the link every way the form chose: email through the mail server
+    now (an error the page can show), through Notify from the worker."""
+    notices = []
+    if "email" in form.channels:
+        address = form.cleaned_data["email"]
+        if messaging.email_through_notify():
+            tasks.queue_link_message(link, LinkMessage.Channel.EMAIL, address, request.user)
+            notices.append(EMAIL_QUEUED)
+        else:
+            send_link_email(link, address, request.user)
+            notices.append(SENT)
+    if "sms" in form.channels:
+        tasks.queue_link_message(link, LinkMessage.Channel.SMS, form.cleaned_data["phone"], request.user)
+        notices.append(TEXTED)
+    return notices
 
 
-def _check_address(request, action_url, email, fields, topic_title):
-    """The step before an email goes: the receptionist reads the address back
-    to the patient while they are still on the phone. The form's values ride
-    along in hidden fields; nothing is made or sent until "Yes, send it"."""
-    context = {"action_url": action_url, "email": email, "fields": fields, "topic_title": topic_title}
+def _sent(request, notices):
+    # Never the address or number: messages travel in a cookie, signed but readable.
+    for notice in notices:
+        messages.success(request, notice)
+
+
+def _check(request, action_url, form, fields, topic_title, link=None, code=""):
+    """The step before anything goes: the receptionist reads the address and
+    number back to the patient while they are still on the phone, and sees
+    the text message as it will arrive, its length and cost. The form's values
+    ride along in hidden fields; nothing is made or sent until "Yes, send it"."""
+    channels = form.channels
+    context = {
+        "action_url": action_url,
+        "fields": [*fields, ("how", form.cleaned_data.get("how") or "email")],
+        "topic_title": topic_title,
+        "email": form.cleaned_data["email"] if "email" in channels else "",
+        "phone": form.cleaned_data["phone"] if "sms" in channels else "",
+    }
+    if context["phone"]:
+        link = link or EnquiryLink(token=code, topic_title=topic_title)
+        text = messaging.sms_text(link)
+        count, encoding, length = messaging.fragments(text)
+        context.update(sms=text, fragments=count, encoding=encoding, length=length, code=link.code,
+                       cost=messaging.cost_pence(count), read_aloud=read_aloud(link.code))  # fmt: skip
     return render(request, "staff/check_address.html", context)
+
+
+def _code_from(request):
+    """The code shown on the check step, so the link made is the one previewed."""
+    try:
+        return signing.loads(request.POST.get("code", ""), salt=CODE_SALT, max_age=3600)
+    except signing.BadSignature:
+        return None
 
 
 def _checked(request):
@@ -104,20 +157,19 @@ def send(request):
         form = SendLinkForm(data)
     if form.is_bound and form.is_valid():
         if form.sending and not _checked(request):
-            fields = [(name, form.data.get(name, "")) for name in ("label", "expires", "email")]
+            code = new_link_token()
+            fields = [(name, form.data.get(name, "")) for name in ("label", "expires", "email", "phone")]
             slug, title = form.cleaned_data["topic"]
-            return _check_address(request, reverse("staff:home"), form.cleaned_data["email"],
-                                  [("topic", title), *fields], title)  # fmt: skip
+            fields = [("topic", title), *fields, ("code", signing.dumps(code, salt=CODE_SALT))]
+            return _check(request, reverse("staff:home"), form, fields, title, code=code)
         try:
             with transaction.atomic():
-                link = form.save(request.user)
-                if form.sending:
-                    send_link_email(link, form.cleaned_data["email"])
+                link = form.save(request.user, token=_code_from(request) if form.sending else None)
+                notices = _deliver(request, link, form) if form.sending else []
         except LinkEmailError:
             form.add_error("email", NOT_SENT)
         else:
-            if form.sending:
-                _sent(request)
+            _sent(request, notices)
             return redirect("staff:link", pk=link.pk)
     recent = EnquiryLink.objects.with_counts().filter(created_by=request.user)[:5]
     status = 400 if form.is_bound else 200
@@ -127,7 +179,9 @@ def send(request):
 @staff_required
 @require_safe
 def link_list(request):
+    latest_first = LinkMessage.objects.order_by("-created_at", "-pk")
     links = EnquiryLink.objects.with_counts().select_related("created_by")
+    links = links.prefetch_related(Prefetch("messages", queryset=latest_first, to_attr="latest_messages"))
     mine = request.GET.get("mine") == "1"
     if mine:
         links = links.filter(created_by=request.user)
@@ -139,22 +193,23 @@ def link_list(request):
 def link_detail(request, pk):
     link = get_object_or_404(EnquiryLink.objects.with_counts(), pk=pk)
     changing = request.POST.get("action") == "change"
-    email_form = EmailLinkForm(initial=request.POST.dict()) if changing else EmailLinkForm(request.POST or None)
+    email_form = ContactForm(initial=request.POST.dict()) if changing else ContactForm(request.POST or None)
     if email_form.is_bound and email_form.is_valid():
-        address = email_form.cleaned_data["email"]
         if not _checked(request):
-            return _check_address(request, reverse("staff:link", args=[link.pk]), address, [("email", address)],
-                                  link.topic_title)  # fmt: skip
+            fields = [(name, email_form.cleaned_data[name]) for name in ("email", "phone")]
+            return _check(request, reverse("staff:link", args=[link.pk]), email_form, fields, link.topic_title, link)
         try:
-            send_link_email(link, address)
+            with transaction.atomic():
+                notices = _deliver(request, link, email_form)
         except LinkEmailError:
             email_form.add_error("email", NOT_SENT)
         else:
-            _sent(request)
+            _sent(request, notices)
             return redirect("staff:link", pk=link.pk)
     context = {
         "link": link,
         "email_form": email_form,
+        "link_messages": link.messages.select_related("sent_by"),
         "read_aloud": read_aloud(link.code),
         "enquiries": link.enquiries.only("pk", "reference", "received_at", "status")[:50],
     }

@@ -141,8 +141,9 @@ def test_create_and_send_asks_to_check_the_address_first_and_sends_only_then(sta
     assert mail.outbox == [] and EnquiryLink.objects.count() == 0  # nothing made or sent yet
     hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
     del hidden["csrfmiddlewaretoken"]
-    assert hidden == {"topic": "Fibroid embolisation (UFE)", "label": "Clinic", "expires": "7",
-                      "email": "patient@example.com", "checked": "yes"}  # fmt: skip
+    assert hidden.pop("code")  # the link's code, signed, so the link made is the one previewed
+    assert hidden == {"topic": "Fibroid embolisation (UFE)", "label": "Clinic", "expires": "7", "how": "email",
+                      "email": "patient@example.com", "phone": "", "checked": "yes"}  # fmt: skip
     assert 'name="action" value="send" class="button">Yes, send it' in html
     # "Change the address": back to the form, as it was.
     change = staff_client.post("/staff/", {**hidden, "action": "change"}).content.decode()

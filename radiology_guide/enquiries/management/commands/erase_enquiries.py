@@ -1,10 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from radiology_guide.enquiries.models import Enquiry
+from radiology_guide.enquiries.models import Enquiry, LinkMessage, erase_contact
 
 
 class Command(BaseCommand):
-    help = "Erase every enquiry from one email address or phone number (a person's right to erasure)."
+    help = (
+        "Erase every enquiry from one email address or phone number, and every link message sent to it"
+        " (a person's right to erasure)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--email", default="")
@@ -14,9 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, email="", phone="", dry_run=False, **options):
         if not email and not phone:
             raise CommandError("Give --email or --phone (or both).")
-        matches = Enquiry.objects.from_contact(email, phone)
         if dry_run:
-            self.stdout.write(f"erase_enquiries: {matches.count()} enquiry(s) would be erased")
+            enquiries = Enquiry.objects.from_contact(email, phone).count()
+            sent = LinkMessage.objects.to_contact(email, phone).count()
+            self.stdout.write(f"erase_enquiries: {enquiries} enquiry(s) and {sent} link message(s) would be erased")
             return
-        deleted = matches.delete()[1].get("enquiries.Enquiry", 0)
-        self.stdout.write(f"erase_enquiries: erased {deleted} enquiry(s)")
+        enquiries, sent = erase_contact(email, phone)
+        self.stdout.write(f"erase_enquiries: erased {enquiries} enquiry(s) and {sent} link message(s)")
