@@ -1,5 +1,7 @@
 """Public guide pages. Everything here is read-only and cacheable: the HTML
-was rendered when the content was saved."""
+was rendered when the content was saved. Each page names the content it
+shows (``core.cdn.tag``; the keys are in guide/cdn.py), so a CDN can purge
+by content."""
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -8,8 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from radiology_guide.core.cdn import tag
 from radiology_guide.core.paths import NOT_FOR_SEARCH_ENGINES
-from radiology_guide.guide import prerender, search
+from radiology_guide.guide import cdn, prerender, search
 from radiology_guide.guide.models import FAQ, LINK_FIELDS, ComparisonRow, GlossaryTerm, Page
 
 PROCEDURE_FILTERS = {
@@ -106,7 +109,7 @@ def page_template_and_context(page, replace=None):
 
 
 def _show_site_page(request, slug):
-    return render(request, *page_template_and_context(_site_page(slug)))
+    return tag(render(request, *page_template_and_context(_site_page(slug))), cdn.site_page_keys(slug))
 
 
 @require_safe
@@ -126,7 +129,8 @@ def _guide_page(request, kinds, slug):
         raise Http404
     if settings.DEBUG or not page.main_html:  # to be rendered now: load the whole row
         page.refresh_from_db()
-    return render(request, "guide/guide_page.html", {"page": page, "main_html": prerender.main_html(page)})
+    response = render(request, "guide/guide_page.html", {"page": page, "main_html": prerender.main_html(page)})
+    return tag(response, cdn.guide_page_keys(page))
 
 
 @require_safe
@@ -145,7 +149,8 @@ def procedure_summary(request, slug):
     clinic's number, without the rest of the page (issue 19)."""
     page = get_object_or_404(Page, slug=slug, kind__in=[Page.Kind.SCAN, Page.Kind.PROCEDURE])
     # The clinic's number comes from the context processor, as in the site's footer.
-    return render(request, "guide/procedure_summary.html", {"page": page, **prerender.structured_context(page)})
+    response = render(request, "guide/procedure_summary.html", {"page": page, **prerender.structured_context(page)})
+    return tag(response, [page.slug])
 
 
 @require_safe
@@ -153,7 +158,9 @@ def procedures(request):
     """All scans and procedures, filtered by plain links and a GET form (no JavaScript)."""
     chosen = {name: request.GET.get(name, "") for name in PROCEDURE_FILTERS}
     chosen = {name: value if value in PROCEDURE_FILTERS[name][1] else "" for name, value in chosen.items()}
-    return render(request, "guide/procedures.html", {"page": _site_page("procedures"), **_procedures_context(chosen)})
+    context = {"page": _site_page("procedures"), **_procedures_context(chosen)}
+    response = render(request, "guide/procedures.html", context)
+    return tag(response, cdn.site_page_keys("procedures"))
 
 
 @require_safe
@@ -205,7 +212,7 @@ def site_map(request):
     """Every page, for people (the XML sitemap is for search engines)."""
     pages = Page.objects.exclude(slug="home").only(*LINK_FIELDS).order_by("order", "title")
     groups = {kind: [p for p in pages if p.kind == kind] for kind in Page.Kind.values}
-    return render(request, "guide/site_map.html", {"groups": groups})
+    return tag(render(request, "guide/site_map.html", {"groups": groups}), ["site-map", cdn.PAGES_KEY])
 
 
 @require_safe
