@@ -13,6 +13,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from radiology_guide.config import cache_from_url
@@ -48,9 +49,15 @@ hypothesis_settings.register_profile("ci", max_examples=200)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+# Loading the content publishes it, and after a publish the Tasks worker
+# builds every page into the cache (guide/cdn.py): with the immediate backend
+# that would happen here, for a cache each test empties anyway.
+NOTHING_TO_WARM = override_settings(PAGE_CACHE_SECONDS=0)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), NOTHING_TO_WARM:
         sync_content(settings.CONTENT_DIR)
 
 
@@ -72,7 +79,7 @@ def test_settings(settings):
 @pytest.fixture
 def content(django_db_blocker):
     """Content for transactional tests, whose database starts empty."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), NOTHING_TO_WARM:
         if not Page.objects.exists():
             sync_content(settings.CONTENT_DIR)
 

@@ -25,6 +25,7 @@ logger = logging.getLogger("radiology_guide.pagecache")
 
 
 def _client():
+    """A client that asks as a patient does at SITE_URL, and whether over HTTPS."""
     # django.test's client runs a request through the same handler and
     # middleware as the server, without a socket. Imported here: only the
     # Tasks worker needs it.
@@ -36,7 +37,7 @@ def _client():
     proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
     if secure and proxy_header:
         extra[proxy_header[0]] = proxy_header[1]  # as the TLS proxy in front says it
-    return Client(secure=secure, **extra)
+    return Client(**extra), secure
 
 
 def warm(paths):
@@ -48,10 +49,10 @@ def warm(paths):
     if settings.PAGE_CACHE_SECONDS <= 0:
         return counts
     started = time.perf_counter()
-    client = _client()
+    client, secure = _client()
     for path in paths:
         client.cookies.clear()  # each request as a new visitor, never with a session
-        response = client.get(path)
+        response = client.get(path, secure=secure)
         outcome = {"miss": "stored", "hit": "current"}.get(response.get("X-Cache"), "not_stored")
         counts[outcome] += 1
         if response.status_code == 400:
