@@ -15,7 +15,7 @@ cache to every stored page).
 """
 
 from django.db import transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from radiology_guide.core.pagecache import UNCACHED_PREFIXES
 from radiology_guide.guide import content_types
@@ -79,6 +79,13 @@ def changed_paths(saved=(), deleted=()):
     everywhere), or a page that other pages name differently now."""
     if deleted:
         return None
+    try:
+        return _changed_paths(saved)
+    except NoReverseMatch:  # a page with no address of its own: let the CDN drop everything
+        return None
+
+
+def _changed_paths(saved):
     paths = set()
     for obj in saved:
         content_type = content_types.of(obj)

@@ -117,3 +117,14 @@ def test_with_the_page_cache_off_nothing_is_warmed(
         publish_summary("what-to-expect", "Nothing to warm.")
     settings.PAGE_CACHE_SECONDS = 300
     assert client.get("/faqs/")["X-Cache"] == "miss"
+
+
+def test_a_page_that_is_gone_is_skipped_and_the_warming_shows_in_the_log_by_its_id(client, site_is_testserver, caplog):
+    from radiology_guide.core.warming import warm
+
+    with caplog.at_level(logging.INFO, logger="radiology_guide.request"):
+        counts = warm(["/faqs/", "/guide/a-page-since-deleted/", "/glossary/"])
+    assert counts == {"stored": 2, "current": 0, "not_stored": 1}
+    ids = {line.split("id=")[1].split()[0] for line in caplog.messages if line.startswith("request ")}
+    assert len(ids) == 1 and ids.pop().startswith("warm-")
+    assert client.get("/glossary/")["X-Cache"] == "hit"
