@@ -241,3 +241,42 @@ def _read_key(path: Path) -> str:
     if len(key) < 50:
         raise ImproperlyConfigured(f"{path} holds no usable secret key: delete it, or set SECRET_KEY.")
     return key
+
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# RFC 6750's b64token: what a bearer token may hold. Anything else (a space,
+# a newline pasted in with it) could not be sent as one header.
+BEARER_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+
+def cdn_purge_url(name: str, url: str, site_url_set: bool) -> str:
+    """Where a publish POSTs its purge request (docs/operations.md "A CDN in
+    front"): https://, or http:// only to this machine (a relay of one's
+    own), since the request carries the token. "" for no CDN."""
+    if url == "":
+        return ""
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={url!r} has a port that is not a number.") from None
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ImproperlyConfigured(f"{name}={url!r}: give the purge endpoint's https:// address.")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise ImproperlyConfigured(f"{name}={url!r}: the token would be sent in clear; use https://.")
+    if parts.username or parts.password or parts.fragment:
+        raise ImproperlyConfigured(f"{name}={url!r}: no user, password or #fragment (use CDN_PURGE_TOKEN).")
+    if not site_url_set:
+        raise ImproperlyConfigured(f"{name} is set but SITE_URL is not: purges name the pages by their public address.")
+    return url
+
+
+def cdn_purge_token(name: str, token: str, purge_url: str) -> str:
+    if token == "":
+        return ""
+    if not purge_url:
+        raise ImproperlyConfigured(f"{name} is set but CDN_PURGE_URL is not.")
+    if not BEARER_TOKEN.fullmatch(token):
+        # The value itself is never repeated: it is a secret.
+        raise ImproperlyConfigured(f"{name} holds characters a bearer token cannot (a space or a line break?).")
+    return token

@@ -17,6 +17,8 @@ from django.utils.csp import CSP
 
 from radiology_guide.config import (
     cache_from_url,
+    cdn_purge_token,
+    cdn_purge_url,
     database_url,
     env,
     env_bool,
@@ -310,6 +312,11 @@ CONTENT_DIR = Path(env("CONTENT_DIR", str(BASE_DIR / "content")))
 # than from their stored HTML, so a template edit shows on the next request.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
 PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 60)
+# A CDN in front (docs/operations.md): after each publish the Tasks worker
+# POSTs what changed to CDN_PURGE_URL in Cloudflare's purge shape, with
+# CDN_PURGE_TOKEN as a bearer token (core/cdn.py). Unset: nothing is sent.
+CDN_PURGE_URL = cdn_purge_url("CDN_PURGE_URL", env("CDN_PURGE_URL"), is_set("SITE_URL"))
+CDN_PURGE_TOKEN = cdn_purge_token("CDN_PURGE_TOKEN", env("CDN_PURGE_TOKEN"), CDN_PURGE_URL)
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from radiology_guide.core import views as core_views
-from radiology_guide.guide.views import SITEMAPS, robots_txt
+from radiology_guide.guide.sitemaps import SITEMAPS
+from radiology_guide.guide.views import robots_txt
 
 admin.site.site_header = "Radiology Guide administration"
 admin.site.site_title = "Radiology Guide admin"

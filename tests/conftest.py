@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
+from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from radiology_guide.config import cache_from_url
@@ -56,9 +57,15 @@ hypothesis_settings.register_profile("ci", max_examples=200)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
+# Loading the content publishes it, and after a publish the Tasks worker
+# builds every page into the cache (guide/cdn.py): with the immediate backend
+# that would happen here, for a cache each test empties anyway.
+NOTHING_TO_WARM = override_settings(PAGE_CACHE_SECONDS=0)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), NOTHING_TO_WARM:
         sync_content(settings.CONTENT_DIR)
 
 
@@ -80,7 +87,7 @@ def test_settings(settings):
 @pytest.fixture
 def content(django_db_blocker):
     """Content for transactional tests, whose database starts empty."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), NOTHING_TO_WARM:
         if not Page.objects.exists():
             sync_content(settings.CONTENT_DIR)
 

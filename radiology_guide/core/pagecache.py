@@ -12,8 +12,10 @@ the cache. A reader with a session (staff) bypasses it both ways, and a
 response that sets a cookie, carries a CSRF token or says ``no-store`` or
 ``private`` is never stored, so nobody is ever served someone else's page.
 
-Responses also carry ETag, Last-Modified and a public Cache-Control header,
-so a CDN or caching proxy in front can serve them, and browsers get 304s.
+Responses also carry ETag, Last-Modified, a public Cache-Control header
+(with stale-while-revalidate, and stale-if-error for a day) and the content
+keys a CDN purges by (``core.cdn``), so a CDN or caching proxy in front can
+serve them, and browsers get 304s.
 
 Two layers share one set of rules and keys:
 
@@ -41,6 +43,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date
 
+from radiology_guide.core import cdn
 from radiology_guide.core.cache import content_version
 from radiology_guide.core.middleware import SECURITY_HEADERS, log_request, request_id
 from radiology_guide.core.paths import PRIVATE_PREFIXES
@@ -50,6 +53,10 @@ from radiology_guide.core.paths import PRIVATE_PREFIXES
 UNCACHED_PREFIXES = PRIVATE_PREFIXES + ("/search/",)
 # Headers that belong to one response, never to the stored page.
 UNSTORED_HEADERS = frozenset({"date", "set-cookie", "x-cache", "x-request-id"})
+# A CDN or proxy in front may serve a stored page for a day while this server
+# is down: the guide's words and the clinic's phone number are still right,
+# and an error page tells a patient nothing.
+STALE_IF_ERROR_SECONDS = 24 * 3600
 
 
 def _is_candidate(request):
@@ -166,7 +173,9 @@ class PageCacheMiddleware:
             public=True,
             max_age=settings.PAGE_CACHE_SECONDS,
             stale_while_revalidate=settings.PAGE_STALE_SECONDS,
+            stale_if_error=STALE_IF_ERROR_SECONDS,
         )
+        cdn.write_keys(response)
 
     def _from_cache(self, request, cached):
         response = HttpResponse(cached["content"])

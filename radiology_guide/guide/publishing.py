@@ -35,7 +35,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from radiology_guide.core.cache import bump_content_version
-from radiology_guide.guide import content_types, drafts, prerender, search
+from radiology_guide.guide import cdn, content_types, drafts, prerender, search
 from radiology_guide.guide.approval import (  # noqa: F401 - admin and tests name them here
     APPROVE_PERMISSION,
     PUBLISH_PERMISSION,
@@ -60,11 +60,12 @@ from radiology_guide.guide.models import (
 # Follow-up work, once per operation
 
 
-def retire_cached_pages():
+def retire_cached_pages(changed_paths=None):
     # Now, and again once the change is committed: a reader who asks in
     # between could otherwise cache the old page under the new version.
     bump_content_version()
     transaction.on_commit(bump_content_version)
+    cdn.after_publish(changed_paths)  # then warm every page, purge the CDN (None: everything)
 
 
 def rerender_all(fresh=()) -> int:
@@ -165,7 +166,7 @@ def after_change(saved=(), deleted=()):
     elif pages or relinked:
         prerender.prerender_all(only={page.pk for page in pages} | set(relinked))
     _update_search(saved, deleted)
-    retire_cached_pages()
+    retire_cached_pages(cdn.changed_paths(saved, deleted))
 
 
 # ---------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 The drafts are the record of what is scheduled (``Draft.publish_at``), so
 nothing depends on a task surviving: ``publish_due_drafts`` publishes every
-draft whose time has come, whichever task runs it.
+draft whose time has come, whichever task runs it. The tasks that follow
+every publish (warming the page cache, purging the CDN) are in guide/cdn.py.
 """
 
 from django.db import transaction

@@ -1,20 +1,22 @@
 """Public guide pages. Everything here is read-only and cacheable: the HTML
-was rendered when the content was saved."""
+was rendered when the content was saved. Each page names the content it
+shows (``core.cdn.tag``; the keys are in guide/cdn.py), so a CDN can purge
+by content."""
 
 from django.conf import settings
-from django.contrib.sitemaps import Sitemap
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from radiology_guide.core.cdn import tag
 from radiology_guide.core.paths import NOT_FOR_SEARCH_ENGINES
-from radiology_guide.guide import pages, prerender, search
+from radiology_guide.guide import cdn, pages, prerender, search
 from radiology_guide.guide.models import LINK_FIELDS, Page
 
 
 def _show_site_page(request, slug):
-    return render(request, *pages.page_template_and_context(pages.site_page(slug)))
+    return tag(render(request, *pages.page_template_and_context(pages.site_page(slug))), cdn.site_page_keys(slug))
 
 
 @require_safe
@@ -34,7 +36,8 @@ def _guide_page(request, kinds, slug):
         raise Http404
     if settings.DEBUG or not page.main_html:  # to be rendered now: load the whole row
         page.refresh_from_db()
-    return render(request, "guide/guide_page.html", {"page": page, "main_html": prerender.main_html(page)})
+    response = render(request, "guide/guide_page.html", {"page": page, "main_html": prerender.main_html(page)})
+    return tag(response, cdn.guide_page_keys(page))
 
 
 @require_safe
@@ -53,7 +56,8 @@ def procedure_summary(request, slug):
     clinic's number, without the rest of the page (issue 19)."""
     page = get_object_or_404(Page, slug=slug, kind__in=[Page.Kind.SCAN, Page.Kind.PROCEDURE])
     # The clinic's number comes from the context processor, as in the site's footer.
-    return render(request, "guide/procedure_summary.html", {"page": page, **prerender.structured_context(page)})
+    response = render(request, "guide/procedure_summary.html", {"page": page, **prerender.structured_context(page)})
+    return tag(response, [page.slug])
 
 
 @require_safe
@@ -61,9 +65,8 @@ def procedures(request):
     """All scans and procedures, filtered by plain links and a GET form (no JavaScript)."""
     chosen = {name: request.GET.get(name, "") for name in pages.PROCEDURE_FILTERS}
     chosen = {name: value if value in pages.PROCEDURE_FILTERS[name][1] else "" for name, value in chosen.items()}
-    return render(
-        request, "guide/procedures.html", {"page": pages.site_page("procedures"), **pages.procedures_context(chosen)}
-    )
+    context = {"page": pages.site_page("procedures"), **pages.procedures_context(chosen)}
+    return tag(render(request, "guide/procedures.html", context), cdn.site_page_keys("procedures"))
 
 
 @require_safe
@@ -103,7 +106,7 @@ def site_map(request):
     """Every page, for people (the XML sitemap is for search engines)."""
     pages = Page.objects.exclude(slug="home").only(*LINK_FIELDS).order_by("order", "title")
     groups = {kind: [p for p in pages if p.kind == kind] for kind in Page.Kind.values}
-    return render(request, "guide/site_map.html", {"groups": groups})
+    return tag(render(request, "guide/site_map.html", {"groups": groups}), ["site-map", cdn.PAGES_KEY])
 
 
 @require_safe
@@ -111,27 +114,6 @@ def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {prefix}" for prefix in NOT_FOR_SEARCH_ENGINES)]
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
-
-
-class PageSitemap(Sitemap):
-    def items(self):
-        return Page.objects.exclude(slug="home").only("kind", "slug", "updated_at").order_by("kind", "order", "slug")
-
-    def lastmod(self, page):
-        return page.updated_at
-
-
-class HomeSitemap(Sitemap):
-    priority = 1.0
-
-    def items(self):
-        return ["guide:home", "enquiries:form", "guide:site_map"]
-
-    def location(self, name):
-        return reverse(name)
-
-
-SITEMAPS = {"home": HomeSitemap, "pages": PageSitemap}
 
 
 SUGGESTED = ["diagnostic-radiology", "interventional-radiology", "what-to-expect", "radiation-and-safety"]
