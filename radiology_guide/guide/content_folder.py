@@ -55,10 +55,25 @@ def read_content(root: Path) -> ContentSet:
     content.images, image_errors = read_images(root)
     errors += [ContentError(error.path, error.line, error.message) for error in image_errors]
     errors += _check_unique(content) + _check_related(content, root) + _check_images(content, root)
-    errors += _check_glossary(content)
+    errors += _check_glossary(content) + _check_lengths(content)
     if errors:
         raise ContentErrors(errors)
     return content
+
+
+def _check_lengths(content):
+    """Nothing longer than its field holds: PostgreSQL refuses it (SQLite
+    would keep it), so a file that loads here loads on the clinic's server."""
+    errors = []
+    for record in content.records:
+        fields = content_types.BY_RECORD[record.model].model._meta
+        for name, value in record.fields.items():
+            limit = getattr(fields.get_field(name), "max_length", None) if isinstance(value, str) else None
+            if limit and len(value) > limit:
+                line = Lines(split_front_matter(record.path)[2])(name) if record.model == "page" else record.line
+                message = f"{name} is {len(value)} characters long; it can be at most {limit}"
+                errors.append(ContentError(record.path, line, message))
+    return errors
 
 
 def _check_glossary(content):

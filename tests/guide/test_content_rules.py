@@ -198,6 +198,19 @@ def test_sync_check_lists_every_broken_file_and_writes_nothing(content_copy):
     assert not Page.objects.filter(slug__in=["one", "two"]).exists()
 
 
+def test_sync_refuses_a_fact_longer_than_the_database_keeps_naming_its_line(content_copy):
+    # SQLite would keep it; the clinic's PostgreSQL would refuse the whole sync.
+    too_long = "15 to 30 minutes for an ultrasound, 30 to 45 minutes for an MRI, and up to 3 hours at a one-stop clinic"
+    text = re.sub(r"^duration: .*$", f"duration: {too_long}", SAMPLE_PROCEDURE, flags=re.M)
+    (content_copy / "procedures" / "sample-biopsy.md").write_text(text)
+    line = next(number for number, row in enumerate(text.splitlines(), 1) if row.startswith("duration:"))
+    with pytest.raises(CommandError) as error:
+        call_command("sync_content", "--check", "--path", str(content_copy), stdout=StringIO())
+    assert f"sample-biopsy.md:{line}: duration is {len(too_long)} characters long; it can be at most 100" in str(
+        error.value
+    )
+
+
 @pytest.mark.django_db
 def test_the_real_content_loads_completely():
     out = StringIO()
