@@ -7,15 +7,19 @@ immediate Tasks backend; tests/enquiries/test_tasks.py runs the real database
 backend and its worker.
 """
 
+import copy
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management.color import no_style
 from django.core.signals import setting_changed
+from django.db import connection
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
@@ -84,12 +88,32 @@ def test_settings(settings):
     forget_local_copies()
 
 
+# What sync_content stored, kept after the first transactional test in each
+# test process: the next ones put the same rows back (a second), instead of
+# loading and rendering the whole guide again (several seconds each).
+_synced_rows = {}
+
+
+def _content_models():
+    return [model for app in ("guide", "images") for model in apps.get_app_config(app).get_models()]
+
+
 @pytest.fixture
 def content(django_db_blocker):
     """Content for transactional tests, whose database starts empty."""
     with django_db_blocker.unblock(), NOTHING_TO_WARM:
-        if not Page.objects.exists():
+        if Page.objects.exists():
+            return
+        if not _synced_rows:
             sync_content(settings.CONTENT_DIR)
+            for model in _content_models():
+                _synced_rows[model] = list(model.objects.all())
+            return
+        for model, rows in _synced_rows.items():
+            model.objects.bulk_create(copy.copy(row) for row in rows)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(_synced_rows)):
+                cursor.execute(sql)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from radiology_guide.guide import figures
 from radiology_guide.guide.models import Page
 from tests.browser.support import axe_violations
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.layout]
 
 # True once the image has loaded and the browser could decode it.
 DRAWN_JS = "img => img.complete && img.naturalWidth > 0"

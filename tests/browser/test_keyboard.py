@@ -4,7 +4,7 @@ the reader can always see where the focus is."""
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.layout]
 
 # Every element Tab should stop at, in DOM order, each tagged with its
 # position. A group of radio buttons is one stop (its checked button, or the

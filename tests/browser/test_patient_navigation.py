@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from radiology_guide.feedback.models import PageFeedback
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.layout]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 

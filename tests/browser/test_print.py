@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from radiology_guide.guide.models import Page
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.layout]
 
 # Text a reader sees on screen around the page's own text, and should not get on paper.
 SCREEN_ONLY = [

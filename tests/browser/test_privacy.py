@@ -8,7 +8,7 @@ import pytest
 from radiology_guide.guide.models import FAQ
 from tests.browser.support import sitemap_paths
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.layout]
 
 
 def test_reading_every_public_page_contacts_no_other_host_and_sets_no_cookie(site, context):

@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.support import sitemap_paths
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.layout]
 
 BUDGET = 40 * 1024  # bytes per page, everything included, on a first visit
 HASHED_NAME = re.compile(r"\.[0-9a-f]{12}(\.\w+)$")
