@@ -68,6 +68,20 @@ def retire_cached_pages(changed_paths=None):
     cdn.after_publish(changed_paths)  # then warm every page, purge the CDN (None: everything)
 
 
+def _render_again(content_type, objs, linker) -> list:
+    """Render ``objs`` (of one content type) again and store those whose HTML
+    changed (one query); returns them."""
+    fields = list(content_type.html_fields)
+    stale = []
+    for obj in objs:
+        before = [getattr(obj, name) for name in fields]
+        obj.render(linker)
+        if [getattr(obj, name) for name in fields] != before:
+            stale.append(obj)
+    content_type.model.objects.bulk_update(stale, fields)
+    return stale
+
+
 def rerender_all(fresh=()) -> int:
     """Render all stored HTML again, writing only what changed; returns how
     many objects changed. Needed after the glossary changes (links on other
@@ -77,17 +91,8 @@ def rerender_all(fresh=()) -> int:
     changed = 0
     skip = {(type(obj), obj.pk) for obj in fresh}
     for content_type in content_types.CONTENT_TYPES:
-        fields = list(content_type.html_fields)
-        stale = []
-        for obj in content_type.model.objects.all():
-            if (content_type.model, obj.pk) in skip:
-                continue
-            before = [getattr(obj, name) for name in fields]
-            obj.render(linker)
-            if [getattr(obj, name) for name in fields] != before:
-                stale.append(obj)
-        content_type.model.objects.bulk_update(stale, fields)
-        changed += len(stale)
+        objs = [obj for obj in content_type.model.objects.all() if (content_type.model, obj.pk) not in skip]
+        changed += len(_render_again(content_type, objs, linker))
     return changed + prerender.prerender_all()
 
 
@@ -131,17 +136,13 @@ def relink(terms):
     for content_type in content_types.CONTENT_TYPES:
         if not content_type.linked_fields:
             continue
-        fields = list(content_type.html_fields)
-        stale = []
+        linking = []
         for obj in content_type.model.objects.all():
-            html = "".join(str(getattr(obj, name)) for name in fields)
+            html = "".join(str(getattr(obj, name)) for name in content_type.html_fields)
             text = " ".join(getattr(obj, name) for name in content_type.linked_fields).lower()
             if any(link in html for link in links) or any(word in text for word in words):
-                before = [getattr(obj, name) for name in fields]
-                obj.render(linker)
-                if [getattr(obj, name) for name in fields] != before:
-                    stale.append(obj)
-        content_type.model.objects.bulk_update(stale, fields)
+                linking.append(obj)
+        stale = _render_again(content_type, linking, linker)
         rendered_pages += [obj.pk for obj in stale if isinstance(obj, Page)]
     return rendered_pages
 
@@ -355,9 +356,7 @@ def pictures_changed(slugs, user, what="changed"):
     covered, linker, pages = [], glossary_linker(), set()
     for slug in slugs:
         for content_type, objs in _showing_picture(slug).items():
-            for obj in objs:
-                obj.render(linker)
-            content_type.model.objects.bulk_update(objs, list(content_type.html_fields))
+            _render_again(content_type, objs, linker)
         shown_on = pages_showing_picture(slug)
         pages |= {page.pk for page in shown_on}
         if user:
