@@ -20,7 +20,7 @@ from radiology_guide.core.models import ClinicDetails
 from radiology_guide.enquiries import messaging, tasks
 from radiology_guide.enquiries.models import EnquiryLink, LinkMessage, new_link_token, one_line
 from radiology_guide.staff.access import staff_required
-from radiology_guide.staff.forms import ContactForm, SendLinkForm
+from radiology_guide.staff.forms import APPOINTMENT_FIELDS, AppointmentForm, ContactForm, SendLinkForm
 from radiology_guide.staff.phonetic import read_aloud
 from radiology_guide.staff.qr import qr_png, qr_svg
 
@@ -158,7 +158,8 @@ def send(request):
     if form.is_bound and form.is_valid():
         if form.sending and not _checked(request):
             code = new_link_token()
-            fields = [(name, form.data.get(name, "")) for name in ("label", "expires", "email", "phone")]
+            kept = ("label", "expires", "email", "phone", *APPOINTMENT_FIELDS)
+            fields = [(name, form.data.get(name, "")) for name in kept]
             slug, title = form.cleaned_data["topic"]
             fields = [("topic", title), *fields, ("code", signing.dumps(code, salt=CODE_SALT))]
             return _check(request, reverse("staff:home"), form, fields, title, code=code)
@@ -212,6 +213,7 @@ def link_detail(request, pk):
         "link_messages": link.messages.select_related("sent_by"),
         "read_aloud": read_aloud(link.code),
         "enquiries": link.enquiries.only("pk", "reference", "received_at", "status")[:50],
+        "appointment_form": AppointmentForm(initial=AppointmentForm.initial_for(link), prefix="appt"),
     }
     return render(request, "staff/link.html", context, status=400 if email_form.is_bound else 200)
 
