@@ -97,7 +97,8 @@ def test_a_barium_enema_the_day_after_the_clocks_go_back(client):
     with time_machine.travel(datetime.datetime(2026, 10, 20, 12, tzinfo=UTC), tick=False):
         html = client.get(plan_url(link)).content.decode()
     assert [when for when, _ in steps_shown(html)] == [
-        "Friday 23 October", "Friday 23 October", "Saturday 24 October", "Sunday 25 October", "Monday 26 October, 09:00",
+        "Friday 23 October", "Friday 23 October", "Saturday 24 October", "Sunday 25 October",
+        "Monday 26 October, 09:00",
     ]  # fmt: skip
 
 
