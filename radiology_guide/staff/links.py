@@ -158,8 +158,9 @@ def send(request):
     if form.is_bound and form.is_valid():
         if form.sending and not _checked(request):
             code = new_link_token()
-            kept = ("label", "expires", "email", "phone", *APPOINTMENT_FIELDS)
-            fields = [(name, form.data.get(name, "")) for name in kept]
+            fields = [(name, form.data.get(name, "")) for name in ("label", "expires", "email", "phone")]
+            # The appointment rides along only when given.
+            fields += [(name, form.data[name]) for name in APPOINTMENT_FIELDS if form.data.get(name)]
             slug, title = form.cleaned_data["topic"]
             fields = [("topic", title), *fields, ("code", signing.dumps(code, salt=CODE_SALT))]
             return _check(request, reverse("staff:home"), form, fields, title, code=code)

@@ -354,3 +354,16 @@ def test_retention_forgets_the_appointment_with_the_messages():
 def test_every_page_with_timing_lays_out_without_a_step_lost():
     for page in Page.objects.exclude(preparation_timing=[]):
         assert len(plans.lay_out(page.preparation_timing, at(2027, 1, 15, 10))) == len(page.preparation_timing)
+
+
+def test_the_appointment_survives_the_check_step_before_sending(client, clinic_staff, mailoutbox):
+    client.force_login(clinic_staff)
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 12, tzinfo=UTC), tick=False):
+        data = {"topic": "Barium enema", "expires": "30", "action": "send", "how": "email",
+                "email": "patient@example.com", "appointment_date": "2026-03-30",
+                "appointment_time": "09:30"}  # fmt: skip
+        check = client.post("/staff/", data).content.decode()
+        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', check))
+        assert hidden["appointment_date"] == "2026-03-30" and "arrival_time" not in hidden
+        assert client.post("/staff/", {**hidden, "action": "send"}).status_code == 302
+    assert EnquiryLink.objects.get().appointment_at == at(2026, 3, 30, 9, 30) and len(mailoutbox) == 1
