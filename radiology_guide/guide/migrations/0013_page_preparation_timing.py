@@ -2,6 +2,30 @@
 
 from django.db import migrations, models
 
+# The page fields that were in the content files before this migration.
+OLD_FILE_FIELDS = (
+    "kind", "slug", "title", "summary", "order", "body", "caption", "review_status",
+    "last_reviewed", "next_review_due", "reviewer_role", "approved_by_name", "approved_on",
+    "reviewer_registration", "review_sheet",
+    "sources", "related", "duration", "ionising_radiation", "dose_band", "sedation", "usual_stay",
+    "dose", "dose_source", "sedation_aftercare", "preparation", "warning_signs", "risks",
+    "glossary_senses", "glossary_skip",
+)  # fmt: skip
+
+
+def keep_synced_hashes(apps, schema_editor):
+    """A page that still held what the files said at the last sync holds it
+    now too: record the hash with the new (empty) timing, so the next sync
+    does not take every page for an admin's edit (as 0011 did)."""
+    from radiology_guide.guide.models import content_hash
+
+    Page = apps.get_model("guide", "Page")
+    for page in Page.objects.all():
+        fields = {name: getattr(page, name) for name in OLD_FILE_FIELDS}
+        if page.synced_hash and page.synced_hash == content_hash(fields):
+            new_hash = content_hash(fields | {"preparation_timing": []})
+            Page.objects.filter(pk=page.pk).update(synced_hash=new_hash)
+
 
 class Migration(migrations.Migration):
 
@@ -10,6 +34,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(keep_synced_hashes, migrations.RunPython.noop, elidable=True),
         migrations.AddField(
             model_name='page',
             name='preparation_timing',
