@@ -154,3 +154,39 @@ def test_admin_refuses_a_bad_step_and_says_which_line():
     assert "'three days before' is not a time" in text and "only if your team tells you" in text
     problems = safety_rules.preparation_timing_problems(page.preparation_timing)
     assert located(*problems[0]).startswith("Preparation timing, line 2:")
+
+
+@pytest.mark.django_db
+def test_an_editor_sees_the_steps_in_words_and_changes_one_in_admin(client, editor):
+    from tests.guide.test_admin import safety_form
+    from tests.helpers import change_url
+
+    page = Page.objects.get(slug="ct-scan")
+    client.force_login(editor)
+    html = client.get(change_url(page)).content.decode()
+    assert "4 hours before: If your letter says not to eat for 4 hours, stop eating now." in html.replace("&#x27;", "'")
+    lines = as_lines(page.preparation_timing).replace("4 hours before:", "3 hours before:")
+    data = safety_form(page, preparation_timing=lines.replace("\n", "\r\n"), _publish="Save and publish")
+    assert client.post(change_url(page), data).status_code == 302
+    page.refresh_from_db()
+    assert page.preparation_timing[1]["when"] == "-3h"
+
+
+@pytest.mark.django_db
+def test_a_bad_step_in_admin_is_named_by_its_line_and_nothing_saved(client, editor):
+    from tests.guide.test_admin import safety_form
+    from tests.helpers import change_url
+
+    page = Page.objects.get(slug="ct-scan")
+    before = page.reviewed_text()
+    client.force_login(editor)
+    lines = as_lines(page.preparation_timing) + "\nthe night before: Stop your metformin."
+    data = safety_form(page, preparation_timing=lines, _publish="Save and publish")
+    response = client.post(change_url(page), data)
+    html = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 200
+    assert "Preparation timing, line 4: 'the night before' is not a time" in html
+    assert "Preparation timing, line 4: a step that stops or pauses a medicine" in html
+    assert "the night before: Stop your metformin." in html  # nothing typed is lost
+    page.refresh_from_db()
+    assert page.reviewed_text() == before
