@@ -298,6 +298,10 @@ class EnquiryLink(models.Model):
     def full_url(self):
         return settings.SITE_URL + self.get_absolute_url()
 
+    def plan_url(self):
+        """The patient's preparation plan (enquiries/plan.py), written out in full."""
+        return settings.SITE_URL + reverse("enquiries:plan", args=[self.code])
+
     @property
     def code(self):
         """The code as people read it: 7K3M-9QXP-4DRA (old tokens as they were)."""

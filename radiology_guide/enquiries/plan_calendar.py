@@ -11,7 +11,6 @@ import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import reverse
 from icalendar import Alarm, Calendar, Event
 
 
@@ -21,7 +20,7 @@ def utc(moment):
 
 def plan_calendar(plan, clinic) -> bytes:
     link = plan.link
-    plan_url = settings.SITE_URL + reverse("enquiries:plan", args=[link.code])
+    plan_url = link.plan_url()
     calendar = Calendar()
     calendar.add("prodid", f"-//{clinic.name}//Radiology Guide preparation plan//EN")
     calendar.add("version", "2.0")
@@ -43,6 +42,7 @@ def plan_calendar(plan, clinic) -> bytes:
     lines.append("If your appointment letter says something different, follow your letter.")
     event.add("description", "\n".join(lines))
     event.add("url", plan_url)
+    event.add("location", ", ".join(line.strip() for line in clinic.address.splitlines() if line.strip()))
     for step in plan.timed_steps:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

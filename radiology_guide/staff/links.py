@@ -118,7 +118,9 @@ def _check(request, action_url, form, fields, topic_title, link=None, code=""):
         "phone": form.cleaned_data["phone"] if "sms" in channels else "",
     }
     if context["phone"]:
-        link = link or EnquiryLink(token=code, topic_title=topic_title)
+        # The preview is the message that goes: with the plan's line if an appointment was given.
+        appointment = form.cleaned_data.get("appointment_at")
+        link = link or EnquiryLink(token=code, topic_title=topic_title, appointment_at=appointment)
         text = messaging.sms_text(link)
         count, encoding, length = messaging.fragments(text)
         context.update(sms=text, fragments=count, encoding=encoding, length=length, code=link.code,

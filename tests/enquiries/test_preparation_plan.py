@@ -367,3 +367,21 @@ def test_the_appointment_survives_the_check_step_before_sending(client, clinic_s
         assert hidden["appointment_date"] == "2026-03-30" and "arrival_time" not in hidden
         assert client.post("/staff/", {**hidden, "action": "send"}).status_code == 302
     assert EnquiryLink.objects.get().appointment_at == at(2026, 3, 30, 9, 30) and len(mailoutbox) == 1
+
+
+def test_the_text_message_with_the_link_names_the_plan_as_previewed(client, clinic_staff, notify_server,
+                                                                     django_capture_on_commit_callbacks):  # fmt: skip
+    client.force_login(clinic_staff)
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 12, tzinfo=UTC), tick=False):
+        data = {"topic": "Barium enema", "expires": "30", "action": "send", "how": "sms", "phone": NUMBER,
+                "appointment_date": "2026-03-30", "appointment_time": "09:30"}  # fmt: skip
+        check = client.post("/staff/", data).content.decode()
+        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', check))
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/staff/", {**hidden, "action": "send"})
+    link = EnquiryLink.objects.get()
+    [sms] = notify_server.sent("sms")
+    assert f"Your preparation plan for Monday 30 March: {link.plan_url()}" in sms["body"]
+    preview = re.search(r'<pre class="sms-preview" id="sms-preview">(.*?)</pre>', check, re.S)[1]
+    assert preview.replace("&#x27;", "'").split("/e/")[0] == sms["body"].split("/e/")[0]
+    assert "Your preparation plan for Monday 30 March" in preview
