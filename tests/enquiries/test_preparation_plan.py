@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from radiology_guide.enquiries import messaging
 from radiology_guide.enquiries import plan as plans
 from radiology_guide.enquiries.models import EnquiryLink, LinkMessage, erase_contact
 from radiology_guide.guide.models import Page
@@ -207,6 +208,7 @@ def test_a_reminder_is_sent_once_at_its_time(client, notify_server):
     [sms] = notify_server.sent("sms")
     assert sms["to"] == "07700900321" and FASTING in sms["body"]
     assert f"/e/{link.code}/plan/" in sms["body"] and "follow your letter" in sms["body"]
+    assert messaging.fragments(sms["body"])[0] <= 3  # the longest step, like this one, makes 3
     reminder.refresh_from_db()
     assert reminder.status == LinkMessage.Status.SENDING and reminder.attempts == 1
 
