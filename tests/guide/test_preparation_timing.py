@@ -190,3 +190,23 @@ def test_a_bad_step_in_admin_is_named_by_its_line_and_nothing_saved(client, edit
     assert "the night before: Stop your metformin." in html  # nothing typed is lost
     page.refresh_from_db()
     assert page.reviewed_text() == before
+
+
+@pytest.mark.django_db
+def test_migration_0013_keeps_a_synced_page_synced_so_the_next_sync_sees_no_edit():
+    import importlib
+
+    from django.apps import apps
+
+    from radiology_guide.guide.models import content_hash
+
+    migration = importlib.import_module("radiology_guide.guide.migrations.0013_page_preparation_timing")
+    Page.objects.filter(slug="ct-scan").update(preparation_timing=[])  # as every page was before it
+    page = Page.objects.get(slug="ct-scan")
+    Page.objects.filter(pk=page.pk).update(
+        synced_hash=content_hash({name: getattr(page, name) for name in migration.OLD_FILE_FIELDS})
+    )
+    Page.objects.filter(slug="mri-scan").update(synced_hash="an admin edited it since")
+    migration.keep_synced_hashes(apps, None)
+    assert Page.objects.get(pk=page.pk).synced_hash == page.current_hash()
+    assert Page.objects.get(slug="mri-scan").synced_hash == "an admin edited it since"
