@@ -119,6 +119,13 @@ def send(message_id):
     message = LinkMessage.objects.select_related("link").filter(pk=message_id).first()
     if message is None or message.status != LinkMessage.Status.QUEUED:
         return
+    if message.is_reminder:
+        if problem := reminder_problem(message):
+            _finish(message, LinkMessage.Status.CANCELLED, "", problem)
+            logger.info("plan reminder not sent message=%s", message.pk)
+            return
+        if message.send_after > timezone.now():
+            return  # early: its task, or send_link_messages, comes back at its time
     if not message.link.is_live:
         _finish(message, LinkMessage.Status.NOT_DELIVERED, "", "The link was revoked or expired before it went.")
         return
@@ -147,6 +154,24 @@ def send(message_id):
         notify_id=reply["id"], status=LinkMessage.Status.SENDING, sent_at=timezone.now(), status_at=timezone.now()
     )
     logger.info("link message sent message=%s channel=%s notify_id=%s", message.pk, message.channel, reply["id"])
+
+
+def reminder_problem(message):
+    """Why a reminder from a patient's plan must not go now, or "": checked
+    just before it goes, as the link and the appointment may have changed
+    since it was asked for."""
+    link = message.link
+    if not message.to:
+        return "The number was erased."
+    if not link.is_live:
+        return "The link was revoked or expired before it went."
+    if link.appointment_at is None:
+        return "The appointment was cancelled."
+    if link.appointment_at != message.for_appointment:
+        return "The appointment changed."
+    if link.appointment_at <= timezone.now():
+        return "The appointment has passed."
+    return ""
 
 
 def give_up(message_id):

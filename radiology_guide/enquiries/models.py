@@ -242,6 +242,15 @@ class EnquiryLinkQuerySet(models.QuerySet):
         codes = {typed, normalise_link_code(typed)} - {""}
         return self.filter(token__in=codes).first()
 
+    def older_than(self, days):
+        return self.filter(created_at__lt=timezone.now() - timedelta(days=days))
+
+    def forget_appointments(self):
+        """Retention (``purge_enquiries``): the appointment goes, the link stays."""
+        return self.exclude(appointment_at=None, arrival_time=None, unit_instructions="").update(
+            appointment_at=None, arrival_time=None, unit_instructions="", appointment_changed_at=None
+        )
+
 
 class EnquiryLink(models.Model):
     """A link staff send a patient: opens the guide on a topic with the form ready.
@@ -260,6 +269,15 @@ class EnquiryLink(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     opens = models.PositiveIntegerField(default=0, editable=False)
+    # The patient's appointment, if staff gave it: the link then offers a
+    # preparation plan (enquiries/plan.py). A time, not who it is for; cleared
+    # by purge_enquiries with the messages.
+    appointment_at = models.DateTimeField(null=True, blank=True)
+    arrival_time = models.TimeField(null=True, blank=True, help_text="When to arrive, if not at the appointment time.")
+    unit_instructions = models.TextField(
+        blank=True, max_length=1000, help_text="The unit's own instructions: shown first on the patient's plan."
+    )
+    appointment_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = EnquiryLinkQuerySet.as_manager()
 
@@ -280,6 +298,10 @@ class EnquiryLink(models.Model):
     def full_url(self):
         return settings.SITE_URL + self.get_absolute_url()
 
+    def plan_url(self):
+        """The patient's preparation plan (enquiries/plan.py), written out in full."""
+        return settings.SITE_URL + reverse("enquiries:plan", args=[self.code])
+
     @property
     def code(self):
         """The code as people read it: 7K3M-9QXP-4DRA (old tokens as they were)."""
@@ -288,6 +310,9 @@ class EnquiryLink(models.Model):
     @property
     def is_live(self):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+    def reminders_waiting(self):
+        return self.messages.filter(status=LinkMessage.Status.QUEUED, send_after__isnull=False)
 
     def record_open(self, request):
         """Count a person opening the link, once in a while (enquiries/opens.py
@@ -339,6 +364,8 @@ class LinkMessage(models.Model):
         NOT_DELIVERED = "not-delivered", "Not delivered"
         # Handed to the mail server, or written to var/sms without Notify: no receipt will come.
         HANDED_OVER = "handed-over", "Sent"
+        # A reminder that will not go: staff cancelled it, or the appointment changed.
+        CANCELLED = "cancelled", "Cancelled"
 
     link = models.ForeignKey(EnquiryLink, on_delete=models.CASCADE, related_name="messages")
     channel = models.CharField(max_length=5, choices=Channel.choices)
@@ -355,6 +382,10 @@ class LinkMessage(models.Model):
     notify_status = models.CharField(max_length=30, blank=True, editable=False)
     reason = models.CharField(max_length=300, blank=True, editable=False)
     status_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A reminder the patient asked for from their plan: sent at ``send_after``,
+    # and only if the link's appointment is still the one it was asked for.
+    send_after = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    for_appointment = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = LinkMessageQuerySet.as_manager()
 
@@ -372,7 +403,13 @@ class LinkMessage(models.Model):
 
     @property
     def is_final(self):
-        return self.status in {self.Status.DELIVERED, self.Status.NOT_DELIVERED, self.Status.HANDED_OVER}
+        return self.status in {
+            self.Status.DELIVERED, self.Status.NOT_DELIVERED, self.Status.HANDED_OVER, self.Status.CANCELLED,
+        }  # fmt: skip
+
+    @property
+    def is_reminder(self):
+        return self.send_after is not None
 
 
 def erase_contact(email="", phone=""):

@@ -60,3 +60,11 @@ def queue_link_message(link, channel, to, user):
     transaction.on_commit(lambda: send_link_message.enqueue(message.pk), robust=True)
     logger.info("link message queued message=%s link=%s channel=%s", message.pk, link.pk, channel)
     return message
+
+
+def schedule_reminder(message_id, send_after):
+    """A reminder from a patient's plan, for the worker to send at its time.
+    Without a backend that can wait (the immediate one, in tests), nothing is
+    queued: send_link_messages sends it once it is due."""
+    if _can_defer():
+        send_link_message.using(run_after=send_after).enqueue(message_id)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from radiology_guide.enquiries.forms import EnquiryForm, new_form_token
 from radiology_guide.enquiries.intake import Outcome, receive
 from radiology_guide.enquiries.models import Enquiry, EnquiryLink
+from radiology_guide.enquiries.plan import plan_for
 from radiology_guide.guide import prerender
 from radiology_guide.guide.models import Page
 
@@ -111,4 +112,5 @@ def link_landing(request, token):
         link.record_open(request)
     page = Page.objects.filter(slug=link.topic, kind__in=prerender.KINDS).first()
     context = {"page": page, "article": page_itself(page), "related": page.related_pages()} if page else {}
+    context["plan"] = plan_for(link)
     return handle_enquiry(request, link=link, template="enquiries/link_landing.html", context=context)

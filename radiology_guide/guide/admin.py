@@ -251,7 +251,7 @@ class PageAdmin(ContentAdmin):
         ),
         (
             "Scan or procedure safety",
-            {"fields": ["preparation", "warning_signs", "risks"]},
+            {"fields": ["preparation", "preparation_timing", "warning_signs", "risks"]},
         ),
         ("Sources and links", {"fields": ["sources", "related_pages"]}),
         ("Clinical review", {"fields": ["review_record"]}),

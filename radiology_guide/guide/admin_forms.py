@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from radiology_guide.guide import safety
+from radiology_guide.guide import safety, timing
 from radiology_guide.guide.models import Page
 
 TIER_LABELS = {
@@ -33,7 +33,7 @@ PREPARATION_LABELS = {
     "other": "Other (optional)",
 }
 RISK_PARTS = {"what": "What", "how_often": "How often", "source_name": "Source name", "source_url": "Source address"}
-SAFETY_FIELDS = ("warning_signs", "preparation", "risks", "dose_source")
+SAFETY_FIELDS = ("warning_signs", "preparation", "preparation_timing", "risks", "dose_source")
 
 
 def one_line(text):
@@ -219,6 +219,27 @@ class RiskRows(PlainBoxes):
         return risks
 
 
+class TimingLines(forms.Textarea):
+    """Preparation timing as one step a line, in words: "3 days before: Start
+    the low-fibre diet" (guide/timing.py turns the words into "-3d")."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 6, "cols": 80, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return value
+        return timing.as_lines(value)
+
+    def value_from_datadict(self, data, files, name):
+        if name not in data:
+            return None
+        return timing.from_lines(data[name].replace("\r\n", "\n"))
+
+
 class PlainJSONField(forms.JSONField):
     """A JSON model field whose widget gives Python values, not JSON text."""
 
@@ -261,6 +282,8 @@ def place(keys):
         return f"{label}, line {rest[1] + 1}" if len(rest) > 1 else label
     if field == "preparation":
         return f"Preparation, {PREPARATION_LABELS.get(rest[0], rest[0]).lower()}" if rest else "Preparation"
+    if field == "preparation_timing":
+        return f"Preparation timing, line {rest[0] + 1}" if rest else "Preparation timing"
     if field == "dose_source":
         return f"Dose source, {'address' if rest[0] == 'url' else rest[0]}" if rest else "Dose source"
     if field == "risks":
@@ -318,6 +341,7 @@ class PageForm(ContentForm):
             "body": forms.Textarea(attrs={"rows": 30, "cols": 80, "class": "body-editor"}),
             "warning_signs": WarningSignBoxes,
             "preparation": PreparationBoxes,
+            "preparation_timing": TimingLines,
             "risks": RiskRows,
             "dose_source": DoseSourceBoxes,
         }
@@ -325,12 +349,16 @@ class PageForm(ContentForm):
             "sources": SourcesField,
             "warning_signs": PlainJSONField,
             "preparation": PlainJSONField,
+            "preparation_timing": PlainJSONField,
             "risks": PlainJSONField,
             "dose_source": PlainJSONField,
         }
         help_texts = {
             "warning_signs": "One sentence a line. Patients see them under 'When to get help'.",
             "preparation": "Plain sentences in each box; no lists or headings.",
+            "preparation_timing": "Optional. One step a line, for a patient's preparation plan: '3 days before: "
+            "Start the low-fibre diet', '1 day before at 18:00: ...', 'On the day at 07:00: ...', '6 hours before: "
+            "...'. A step that pauses a medicine says 'only if your team tells you'.",
             "risks": "A row per risk. Clear all four boxes of a row to remove it; fill an empty row to add one.",
             "dose_source": "The specific page (https://) that backs the dose figure.",
             "sources": "",

@@ -27,7 +27,9 @@ REVIEW_RECORD_FIELDS = {"approved_by", "approved_on", "reviewer_role"}
 OPTIONAL_REVIEW_RECORD_FIELDS = {"reviewer_registration", "review_sheet"}
 HAND_TYPED_DATES = ("last_reviewed", "next_review_due")
 SECTION_FIELDS = COMMON_FIELDS | {"slug", "order", "related", "glossary_senses", "glossary_skip"}
-STRUCTURED_FIELDS = ("dose", "dose_source", "sedation_aftercare", "preparation", "warning_signs", "risks")
+STRUCTURED_FIELDS = (
+    "dose", "dose_source", "sedation_aftercare", "preparation", "preparation_timing", "warning_signs", "risks",
+)  # fmt: skip
 PROCEDURE_FIELDS = SECTION_FIELDS | {
     "kind", "duration", "ionising_radiation", "dose_band", "sedation", "usual_stay", *STRUCTURED_FIELDS,
 }  # fmt: skip
@@ -45,7 +47,7 @@ PAGE_DEFAULTS = {
     "last_reviewed": None, "next_review_due": None, "reviewer_role": "", "reviewer_registration": "",
     "review_sheet": "",
     "dose": "", "dose_source": {}, "sedation_aftercare": False, "preparation": {}, "warning_signs": {}, "risks": [],
-    "glossary_senses": {}, "glossary_skip": [],
+    "preparation_timing": [], "glossary_senses": {}, "glossary_skip": [],
 }  # fmt: skip
 
 
@@ -233,6 +235,7 @@ def read_page(path, allowed, kind):
     fields["sedation_aftercare"] = meta.get("sedation_aftercare")
     fields["dose_source"] = meta.get("dose_source") or {}
     fields["preparation"] = meta.get("preparation") or {}
+    fields["preparation_timing"] = meta.get("preparation_timing") or []
     fields["warning_signs"] = meta.get("warning_signs") or {}
     fields["risks"] = meta.get("risks") or []
     problems = safety.procedure_problems(fields)
@@ -269,6 +272,9 @@ def _normalised(fields):
             k: text(fields["preparation"][k]) for k in safety.PREPARATION_FIELDS if k in fields["preparation"]
         },
         "warning_signs": {k: [text(item) for item in fields["warning_signs"][k]] for k in safety.WARNING_TIERS},
+        "preparation_timing": [
+            {"when": " ".join(str(s["when"]).split()), "what": text(s["what"])} for s in fields["preparation_timing"]
+        ],
         "risks": [
             {"what": text(r["what"]), "how_often": text(r["how_often"]), "source": source(r["source"])}
             for r in fields["risks"]

@@ -32,7 +32,7 @@ def page_text(fields):
         keys = (
             "slug", "kind", "order", "duration", "ionising_radiation", "dose_band", "dose", "dose_source",
             "sedation", "sedation_aftercare", "usual_stay", "related", "glossary_senses", "glossary_skip",
-            "preparation", "warning_signs", "risks",
+            "preparation", "preparation_timing", "warning_signs", "risks",
         )  # fmt: skip
     elif fields["slug"] == "compare":
         keys = ("caption",)

@@ -32,6 +32,7 @@ from django.utils.html import strip_tags
 
 from radiology_guide.guide.markdown import render_inline
 from radiology_guide.guide.models import FAQ, ComparisonRow, Draft, GlossaryTerm, Page, ReviewerProfile
+from radiology_guide.guide.timing import as_lines
 
 # A sentence is a claim to check when it carries a number (digits or words)...
 _NUMBER = re.compile(
@@ -194,6 +195,14 @@ def _structured(page):
             "Fasting times, water, diabetes, blood thinners and metformin: is each right for this clinic?",
         ),
     ]
+    if page.preparation_timing:
+        groups.append(
+            Group(
+                "Preparation plan: when each step happens",
+                [Item(line) for line in as_lines(page.preparation_timing).splitlines()],
+                "A patient's plan puts these on real days and clock times: is each time right?",
+            )
+        )
     signs = page.warning_signs or {}
     for key, heading in HELP_TIERS:
         groups.append(

@@ -218,6 +218,7 @@ def rule_problems(fields):
     problems = safety_rules.contrast_preparation_problems(fields)
     problems += safety_rules.leak_without_stop(fields)
     problems += safety_rules.new_symptoms_in_next_visit(fields)
+    problems += safety_rules.preparation_timing_problems(fields.get("preparation_timing"))
     for keys, text in _located_texts(fields):
         problems += [(keys, message) for _, message in safety_rules.sedation_contradictions(text)]
     return problems
@@ -233,6 +234,10 @@ def _located_texts(fields):
     for tier, items in signs.items() if isinstance(signs, dict) else ():
         for index, item in enumerate(items if isinstance(items, list) else []):
             yield ("warning_signs", tier, index), str(item)
+    steps = fields.get("preparation_timing")
+    for index, step in enumerate(steps if isinstance(steps, list) else []):
+        if isinstance(step, dict):
+            yield ("preparation_timing", index, "what"), str(step.get("what", ""))
 
 
 def body_problems(body):
@@ -259,4 +264,7 @@ def structured_texts(fields):
     for key in WARNING_TIERS:
         texts += signs.get(key) or []
     texts += [risk["what"] for risk in fields.get("risks") or [] if isinstance(risk, dict) and risk.get("what")]
+    texts += [
+        step["what"] for step in fields.get("preparation_timing") or [] if isinstance(step, dict) and step.get("what")
+    ]
     return [str(text) for text in texts]

@@ -226,3 +226,47 @@ def glossary_choice_problems(senses, skip, words):
         if word.lower() not in words:
             problems.append((("glossary_skip",), f"'{word}' is not a word the glossary links"))
     return problems
+
+
+# --- Preparation timing: real times, and medicines only on the team's word ----
+MEDICINE = re.compile(
+    r"\b(medicines?|medication|tablets?|pills?|metformin|insulin|blood thinners?|warfarin|apixaban|rivaroxaban|"
+    r"edoxaban|dabigatran|clopidogrel|aspirin|iron|injections?)\b",
+    re.IGNORECASE,
+)
+_STOP_TAKING = re.compile(r"\b(stop\w*|paus\w*|hold\w*|miss\w*|skip\w*|not take|no more)\b", re.IGNORECASE)
+TEAMS_WORD = "only if your team tells you"
+MAX_STEPS = 12
+
+
+def preparation_timing_problems(steps):
+    """A page's ``preparation_timing`` (guide/timing.py has the format): each
+    step a known time and one plain sentence or two. A step that stops or
+    pauses a medicine says it happens "only if your team tells you": a plan
+    laid out on real days reads as an order, and stopping a blood thinner or
+    insulin on a web page's word can harm. Returns (keys, message)."""
+    from radiology_guide.guide.timing import BadWhen, parse_when
+
+    if steps in (None, [], ""):
+        return []
+    if not isinstance(steps, list):
+        return [(("preparation_timing",), "preparation_timing is a list of steps, each a 'when' and a 'what'")]
+    problems = []
+    if len(steps) > MAX_STEPS:
+        problems.append((("preparation_timing",), f"preparation_timing has at most {MAX_STEPS} steps"))
+    for index, step in enumerate(steps):
+        keys = ("preparation_timing", index)
+        if not isinstance(step, dict) or set(step) != {"when", "what"}:
+            problems.append((keys, "each step has exactly a 'when' and a 'what'"))
+            continue
+        try:
+            parse_when(step["when"])
+        except BadWhen as error:
+            problems.append(((*keys, "when"), str(error)))
+        what = step["what"] if isinstance(step["what"], str) else ""
+        if not what.strip() or "\n\n" in what.strip() or what.lstrip().startswith(("#", "- ", "* ")):
+            problems.append(((*keys, "what"), "each step's 'what' must be one or two plain sentences"))
+        elif MEDICINE.search(what) and _STOP_TAKING.search(what) and TEAMS_WORD not in what.lower():
+            problems.append(((*keys, "what"), f"a step that stops or pauses a medicine says it is '{TEAMS_WORD}' "
+                             "(for example 'Pause them only if your team tells you to')"))  # fmt: skip
+    return problems

@@ -10,6 +10,7 @@ from django.utils import timezone
 from radiology_guide.enquiries.forms import topic_choices
 from radiology_guide.enquiries.messaging import NotAMobile, uk_mobile
 from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, EnquiryLink
+from radiology_guide.enquiries.plan import appointment_from
 from radiology_guide.staff.topics import find_topics
 
 EXPIRY_CHOICES = [
@@ -97,7 +98,78 @@ class ContactForm(forms.Form):
         return cleaned
 
 
-class SendLinkForm(ContactForm):
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class AppointmentForm(forms.Form):
+    """The patient's appointment, optional: with it, their link offers a
+    preparation plan (enquiries/plan.py). Times are UK time."""
+
+    appointment_date = forms.DateField(
+        label="Appointment date (optional)",
+        required=False,
+        help_text="With a date and time, the patient's link shows each preparation step on its day and time.",
+        widget=DateInput(format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter the appointment date as a real date, like 09/12/2026"},
+    )
+    appointment_time = forms.TimeField(
+        label="Appointment time",
+        required=False,
+        widget=TimeInput(format="%H:%M"),
+        error_messages={"invalid": "Enter the appointment time on a 24-hour clock, like 14:30"},
+    )
+    arrival_time = forms.TimeField(
+        label="Arrival time (optional)",
+        required=False,
+        help_text="If the patient should come before the appointment time, for example to change or drink something.",
+        widget=TimeInput(format="%H:%M"),
+        error_messages={"invalid": "Enter the arrival time on a 24-hour clock, like 14:15"},
+    )
+    unit_instructions = forms.CharField(
+        label="The unit's own instructions (optional)",
+        required=False,
+        max_length=1000,
+        help_text="Shown first on the patient's plan, for what your unit does differently. No patient details.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        day, clock, arrival = (cleaned.get(name) for name in ("appointment_date", "appointment_time", "arrival_time"))
+        if day and not clock and "appointment_time" not in self.errors:
+            self.add_error("appointment_time", "Enter the appointment time, or clear the date")
+        if clock and not day and "appointment_date" not in self.errors:
+            self.add_error("appointment_date", "Enter the appointment date, or clear the time")
+        if arrival and not (day and clock) and not self.errors.get("appointment_date"):
+            self.add_error("arrival_time", "Give the appointment date and time as well, or clear the arrival time")
+        if day and clock:
+            cleaned["appointment_at"] = appointment_from(day, clock)
+            if cleaned["appointment_at"] <= timezone.now():
+                self.add_error("appointment_date", "The appointment must be in the future")
+            elif arrival and arrival > clock:
+                self.add_error("arrival_time", "The arrival time must be before the appointment time")
+        else:
+            cleaned["appointment_at"] = None
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, link):
+        if link.appointment_at is None:
+            return {"unit_instructions": link.unit_instructions}
+        local = timezone.localtime(link.appointment_at)
+        return {"appointment_date": local.date(), "appointment_time": local.time(),
+                "arrival_time": link.arrival_time, "unit_instructions": link.unit_instructions}  # fmt: skip
+
+
+APPOINTMENT_FIELDS = ("appointment_date", "appointment_time", "arrival_time", "unit_instructions")
+
+
+class SendLinkForm(ContactForm, AppointmentForm):
     """One screen: topic, label, expiry and (to send it) the patient's email.
 
     The topic is a text box with a <datalist>: browsers filter the list as
@@ -123,7 +195,7 @@ class SendLinkForm(ContactForm):
         choices=EXPIRY_CHOICES,
         widget=forms.RadioSelect,
     )
-    field_order = ["topic", "how", "email", "phone", "label", "expires"]
+    field_order = ["topic", "how", "email", "phone", *APPOINTMENT_FIELDS, "label", "expires"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,6 +232,9 @@ class SendLinkForm(ContactForm):
             label=self.cleaned_data["label"],
             created_by=user,
             expires_at=None if expires == "never" else timezone.now() + timedelta(days=int(expires)),
+            appointment_at=self.cleaned_data.get("appointment_at"),
+            arrival_time=self.cleaned_data.get("arrival_time") if self.cleaned_data.get("appointment_at") else None,
+            unit_instructions=self.cleaned_data.get("unit_instructions", ""),
         )
 
 

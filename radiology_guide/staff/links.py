@@ -20,7 +20,7 @@ from radiology_guide.core.models import ClinicDetails
 from radiology_guide.enquiries import messaging, tasks
 from radiology_guide.enquiries.models import EnquiryLink, LinkMessage, new_link_token, one_line
 from radiology_guide.staff.access import staff_required
-from radiology_guide.staff.forms import ContactForm, SendLinkForm
+from radiology_guide.staff.forms import APPOINTMENT_FIELDS, AppointmentForm, ContactForm, SendLinkForm
 from radiology_guide.staff.phonetic import read_aloud
 from radiology_guide.staff.qr import qr_png, qr_svg
 
@@ -118,7 +118,9 @@ def _check(request, action_url, form, fields, topic_title, link=None, code=""):
         "phone": form.cleaned_data["phone"] if "sms" in channels else "",
     }
     if context["phone"]:
-        link = link or EnquiryLink(token=code, topic_title=topic_title)
+        # The preview is the message that goes: with the plan's line if an appointment was given.
+        appointment = form.cleaned_data.get("appointment_at")
+        link = link or EnquiryLink(token=code, topic_title=topic_title, appointment_at=appointment)
         text = messaging.sms_text(link)
         count, encoding, length = messaging.fragments(text)
         context.update(sms=text, fragments=count, encoding=encoding, length=length, code=link.code,
@@ -159,6 +161,8 @@ def send(request):
         if form.sending and not _checked(request):
             code = new_link_token()
             fields = [(name, form.data.get(name, "")) for name in ("label", "expires", "email", "phone")]
+            # The appointment rides along only when given.
+            fields += [(name, form.data[name]) for name in APPOINTMENT_FIELDS if form.data.get(name)]
             slug, title = form.cleaned_data["topic"]
             fields = [("topic", title), *fields, ("code", signing.dumps(code, salt=CODE_SALT))]
             return _check(request, reverse("staff:home"), form, fields, title, code=code)
@@ -212,6 +216,7 @@ def link_detail(request, pk):
         "link_messages": link.messages.select_related("sent_by"),
         "read_aloud": read_aloud(link.code),
         "enquiries": link.enquiries.only("pk", "reference", "received_at", "status")[:50],
+        "appointment_form": AppointmentForm(initial=AppointmentForm.initial_for(link), prefix="appt"),
     }
     return render(request, "staff/link.html", context, status=400 if email_form.is_bound else 200)
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from radiology_guide.staff import dashboard, inbox, links
+from radiology_guide.staff import appointments, dashboard, inbox, links
 
 app_name = "staff"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("links/", links.link_list, name="links"),
     path("links/<int:pk>/", links.link_detail, name="link"),
     path("links/<int:pk>/revoke/", links.revoke, name="revoke"),
+    path("links/<int:pk>/appointment/", appointments.appointment, name="appointment"),
+    path("links/<int:pk>/reminders/<int:message_pk>/cancel/", appointments.cancel_reminder, name="cancel_reminder"),
     path("links/<int:pk>/leaflet/", links.leaflet, name="leaflet"),
     path("links/<int:pk>/qr.<str:kind>", links.qr_code, name="qr"),
     path("enquiries/", inbox.inbox, name="inbox"),

@@ -126,11 +126,15 @@ def test_the_migration_keeps_a_synced_page_synced_so_the_next_sync_sees_no_edit(
     from radiology_guide.guide.models import content_hash
 
     migration = importlib.import_module("radiology_guide.guide.migrations.0011_review_panel_and_sheet")
+    # 0013 added preparation timing later, empty on every page until then.
+    timing = importlib.import_module("radiology_guide.guide.migrations.0013_page_preparation_timing")
+    Page.objects.filter(slug="ct-scan").update(preparation_timing=[])
     page = Page.objects.get(slug="ct-scan")
     before = content_hash({name: getattr(page, name) for name in migration.OLD_FILE_FIELDS})
     Page.objects.filter(pk=page.pk).update(synced_hash=before)  # as the last sync left it
     edited = Page.objects.get(slug="mri-scan")
     Page.objects.filter(pk=edited.pk).update(synced_hash="an admin edited it since")
     migration.keep_synced_hashes(apps, None)
+    timing.keep_synced_hashes(apps, None)
     assert Page.objects.get(pk=page.pk).synced_hash == page.current_hash()
     assert Page.objects.get(pk=edited.pk).synced_hash == "an admin edited it since"

@@ -52,7 +52,7 @@ class Page(SyncedContent):
         "reviewer_registration", "review_sheet",
         "sources", "related", "duration", "ionising_radiation", "dose_band", "sedation", "usual_stay",
         "dose", "dose_source", "sedation_aftercare", "preparation", "warning_signs", "risks",
-        "glossary_senses", "glossary_skip",
+        "glossary_senses", "glossary_skip", "preparation_timing",
     )  # fmt: skip
     MARKDOWN_FIELDS = ("body",)
     #: The record of the approval itself; every other file field is what a clinician approves.
@@ -113,6 +113,13 @@ class Page(SyncedContent):
     # Structured safety content of a scan or procedure page (guide/safety.py has the rules).
     preparation = models.JSONField(
         default=dict, blank=True, help_text="eating_and_drinking, medicines, what_to_bring and optionally other."
+    )
+    # When each step happens, counted from the appointment (guide/timing.py):
+    # a patient's preparation plan lays them on real days (enquiries/plan.py).
+    preparation_timing = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='A list of {"when": "-3d", "what": ...}: "-1d 18:00", "0d 07:00", "-6h", "-30m", "+2d".',
     )
     warning_signs = models.JSONField(
         default=dict, blank=True, help_text="call_999, call_111_or_unit and next_visit: lists of sentences."

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from radiology_guide.enquiries.models import Enquiry, LinkMessage
+from radiology_guide.enquiries.models import Enquiry, EnquiryLink, LinkMessage
 
 
 class Command(BaseCommand):
@@ -24,6 +24,8 @@ class Command(BaseCommand):
             return
         deleted = old.delete()[1].get("enquiries.Enquiry", 0)
         messages = old_messages.delete()[0]
+        # A link's appointment (its date, time and the unit's instructions) too.
+        EnquiryLink.objects.older_than(days).forget_appointments()
         self.stdout.write(
             f"purge_enquiries: deleted {deleted} enquiry(s) older than {days} days, and {messages} link message(s)"
         )
