@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from radiology_guide.core.models import ClinicDetails
+from radiology_guide.guide import easy_read, figures, safety
 from radiology_guide.guide.markdown import render_inline
 from radiology_guide.guide.models import LINK_FIELDS, Page
 
@@ -29,6 +30,7 @@ TEMPLATES = {
     Page.Kind.SECTION: "guide/includes/section_main.html",
     Page.Kind.SCAN: "guide/includes/procedure_main.html",
     Page.Kind.PROCEDURE: "guide/includes/procedure_main.html",
+    Page.Kind.EASY_READ: "guide/includes/easy_read_main.html",
 }
 KINDS = tuple(TEMPLATES)
 
@@ -55,6 +57,8 @@ STRUCTURED_BLOCKS = {
 }
 PLACED_BEFORE = {"what-happens-on-the-day": ["preparation"], "recovery-and-going-home": ["risks"]}
 PLACED_AFTER = {"recovery-and-going-home": ["sedation", "help"]}
+# The picture beside each tier of help on an Easy Read page.
+HELP_PICTURES = {"call_999": "call-999", "phone": "phone", "calendar": "calendar"}
 _H2 = re.compile(r'<h2 id="([^"]+)">')
 
 
@@ -137,7 +141,21 @@ def render_main(page, sections=None, by_slug=None, clinic=None):
     previous, following = _neighbours(sections, page.slug)
     related = page.related_pages(by_slug)
     context = {"page": page, "related": related, "previous": previous, "next": following}
-    if page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
+    if page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE, Page.Kind.EASY_READ):
+        # Each links to the other: "Easy Read version" and "Standard version".
+        other = easy_read.slug_for(page.slug) if page.kind != Page.Kind.EASY_READ else page.standard_slug
+        if by_slug is None:
+            by_slug = {found.slug: found for found in Page.objects.filter(slug=other).only(*LINK_FIELDS)}
+        context["other_version"] = by_slug.get(other)
+    if page.kind == Page.Kind.EASY_READ:
+        signs = page.warning_signs or {}
+        context |= {
+            "sections": easy_read.rendered_sections(page),
+            "signs": {key: [_inline(text) for text in signs.get(key) or []] for key in safety.WARNING_TIERS},
+            "clinic": clinic or ClinicDetails.load(),
+            "pictures": {tier: figures.PICTURES_BY_SLUG[name] for tier, name in HELP_PICTURES.items()},
+        }
+    elif page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
         blocks, toc = procedure_blocks(page)
         # "When to get help" gives the clinic's phone number: saving the
         # clinic's details renders the pages again (guide/signals.py).
@@ -180,7 +198,7 @@ def main_html(page):
 # rendering and these templates. A deploy that changes any of them makes the
 # next sync render everything again (guide.sync); otherwise it renders nothing.
 _RENDERING_CODE = (
-    "markdown.py", "prerender.py", "figures.py", "dosechart.py", "safety.py",
+    "markdown.py", "prerender.py", "figures.py", "dosechart.py", "safety.py", "easy_read.py",
     "models/page.py", "models/children.py",
 )  # fmt: skip
 _RENDERING_TEMPLATES = ("guide/includes", "includes")
