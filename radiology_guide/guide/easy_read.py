@@ -73,11 +73,19 @@ def parse(body: str):
                 problems.append((number, "put a '## ' heading before the first idea"))
                 sections.append(Section("", number))
             sections[-1].ideas.append(Idea(match.group(1), [], number))
-        elif text and not (sections and sections[-1].ideas):
+        elif text and not (sections and sections[-1].ideas) or (text and _after_blank(sections, text)):
+            # A blank line ends an idea (a list in it may follow one): the next needs its own picture.
             problems.append((number, "each idea starts with a picture line, like '<!-- picture: phone -->'"))
         elif sections and sections[-1].ideas:
             sections[-1].ideas[-1].lines.append(line)
     return sections, problems
+
+
+def _after_blank(sections, text):
+    """Whether ``text`` starts a new paragraph (not a list) after a blank line in an idea."""
+    lines = sections[-1].ideas[-1].lines if sections and sections[-1].ideas else []
+    started = any(line.strip() for line in lines)
+    return started and not lines[-1].strip() and not text.startswith(("- ", "* "))
 
 
 def sentences(text: str):

@@ -58,7 +58,7 @@ STRUCTURED_BLOCKS = {
 PLACED_BEFORE = {"what-happens-on-the-day": ["preparation"], "recovery-and-going-home": ["risks"]}
 PLACED_AFTER = {"recovery-and-going-home": ["sedation", "help"]}
 # The picture beside each tier of help on an Easy Read page.
-HELP_PICTURES = {"call_999": "call-999", "phone": "phone", "calendar": "calendar"}
+HELP_PICTURES = {"call_999": "call-999", "phone": "phone", "calendar": "calendar", "friend": "friend", "rest": "rest"}
 _H2 = re.compile(r'<h2 id="([^"]+)">')
 
 
@@ -145,7 +145,8 @@ def render_main(page, sections=None, by_slug=None, clinic=None):
         # Each links to the other: "Easy Read version" and "Standard version".
         other = easy_read.slug_for(page.slug) if page.kind != Page.Kind.EASY_READ else page.standard_slug
         if by_slug is None:
-            by_slug = {found.slug: found for found in Page.objects.filter(slug=other).only(*LINK_FIELDS)}
+            found = Page.objects.filter(slug=other).only(*LINK_FIELDS, "sedation_aftercare")
+            by_slug = {page.slug: page for page in found}
         context["other_version"] = by_slug.get(other)
     if page.kind == Page.Kind.EASY_READ:
         signs = page.warning_signs or {}
@@ -154,6 +155,8 @@ def render_main(page, sections=None, by_slug=None, clinic=None):
             "signs": {key: [_inline(text) for text in signs.get(key) or []] for key in safety.WARNING_TIERS},
             "clinic": clinic or ClinicDetails.load(),
             "pictures": {tier: figures.PICTURES_BY_SLUG[name] for tier, name in HELP_PICTURES.items()},
+            # The standard page's shared sedation block, in simple words.
+            "sedation_aftercare": bool(context["other_version"] and context["other_version"].sedation_aftercare),
         }
     elif page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
         blocks, toc = procedure_blocks(page)
@@ -170,7 +173,7 @@ def prerender_all(clinic=None, only=None):
     however many pages there are. ``clinic``: the clinic's details just saved
     (the cached copy is older)."""
     sections = list(Page.objects.sections().values_list("slug", "title"))
-    by_slug = {page.slug: page for page in Page.objects.only(*LINK_FIELDS)}
+    by_slug = {page.slug: page for page in Page.objects.only(*LINK_FIELDS, "sedation_aftercare")}
     stale = []
     clinic = clinic or ClinicDetails.load()
     pages = Page.objects.filter(kind__in=KINDS)
