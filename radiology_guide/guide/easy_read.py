@@ -151,6 +151,22 @@ def fields_problems(fields, standard):
     return problems
 
 
+def _a_line_each(text):
+    """Each line of an idea its own paragraph (Easy Read puts each sentence on
+    a line of its own); the lines of a list stay one list."""
+    blocks = []
+    for line in text.splitlines():
+        line = line.strip()
+        item = line.startswith(("- ", "* "))
+        if not line:
+            continue
+        if item and blocks and blocks[-1][0]:
+            blocks[-1][1].append(line)
+        else:
+            blocks.append((item, [line]))
+    return "\n\n".join("\n".join(lines) for _, lines in blocks)
+
+
 def rendered_sections(page):
     """The body as a patient reads it: each section with its ideas, each idea
     with its picture (guide/figures.py) and its words rendered."""
@@ -164,7 +180,7 @@ def rendered_sections(page):
             "ideas": [
                 {
                     "picture": figures.PICTURES_BY_SLUG.get(idea.picture),
-                    "html": mark_safe(render_markdown(idea.text).html),  # noqa: S308 - sanitised by render_markdown
+                    "html": mark_safe(render_markdown(_a_line_each(idea.text)).html),  # noqa: S308 - sanitised by render_markdown
                 }
                 for idea in section.ideas
             ],

@@ -195,7 +195,8 @@ def test_the_admin_form_refuses_what_the_files_refuse(client, editor, ct_easy_re
     signs = {**ct_easy_read.warning_signs, "call_999": []}
     long = " ".join(["word"] * 20) + "."
     body = ct_easy_read.body + f"\n\n## More\n\n<!-- picture: home -->\n{long}\n"
-    response = client.post(change_url(ct_easy_read), page_form(ct_easy_read, body=body, warning_signs=json.dumps(signs)))
+    form = page_form(ct_easy_read, body=body, warning_signs=json.dumps(signs))
+    response = client.post(change_url(ct_easy_read), form)
     html = response.content.decode()
     assert response.status_code == 200
     assert "the standard page has some" in html and f"more than {easy_read.MAX_WORDS} words" in html
@@ -211,7 +212,7 @@ def test_approval_is_recorded_and_an_edit_returns_it_to_draft(reviewer, ct_easy_
 
 
 def test_a_new_easy_read_page_links_its_standard_page_to_it(client, editor):
-    tips = Page.objects.get(slug="tips")
+    assert "Easy Read version" not in client.get("/procedures/tips/").content.decode()
     page = Page(
         kind=Page.Kind.EASY_READ,
         slug=easy_read.slug_for("tips"),
@@ -223,7 +224,8 @@ def test_a_new_easy_read_page_links_its_standard_page_to_it(client, editor):
     )  # fmt: skip
     assert page.problems() == []
     publishing.create(page, editor)
-    assert tips.pk and 'href="/easy-read/tips/">Easy Read version</a>' in client.get("/procedures/tips/").content.decode()
+    html = client.get("/procedures/tips/").content.decode()
+    assert 'href="/easy-read/tips/">Easy Read version</a>' in html
 
 
 # ---------------------------------------------------------------------------
@@ -257,7 +259,7 @@ def errors_of(content_copy):
         ("mammogram.md", "<!-- picture: clock -->\n", "", "each idea starts with a picture line"),
         ("mri-scan.md", "It does not use X-rays.", "It does not use X-rays, " + "and " * 12 + "so on.", "words"),
         ("x-ray-and-fluoroscopy.md", "standard: x-ray-and-fluoroscopy", "standard: x-ray", "file of the Easy Read"),
-        ("ultrasound-scan.md", "    - You want a man or a woman", "    - You have a new lump, or a man or a woman", "new"),
+        ("ultrasound-scan.md", "    - You want a man", "    - You have a new lump, or want a man", "new"),
     ],
 )
 def test_the_loader_refuses_an_easy_read_file_that_breaks_a_rule(content_copy, name, old, new, message):
