@@ -184,6 +184,19 @@ def _facts(page):
     return group
 
 
+def _help(page):
+    """The three tiers of "When to get help" (a scan, a procedure, an Easy Read page)."""
+    signs = page.warning_signs or {}
+    return [
+        Group(
+            f"When to get help: {heading}",
+            [Item(_plain(sign)) for sign in signs.get(key) or []],
+            "Is each sign in the right tier? Is anything missing?",
+        )
+        for key, heading in HELP_TIERS
+    ]
+
+
 def _structured(page):
     preparation = page.preparation or {}
     groups = [
@@ -194,15 +207,7 @@ def _structured(page):
             "Fasting times, water, diabetes, blood thinners and metformin: is each right for this clinic?",
         ),
     ]
-    signs = page.warning_signs or {}
-    for key, heading in HELP_TIERS:
-        groups.append(
-            Group(
-                f"When to get help: {heading}",
-                [Item(_plain(sign)) for sign in signs.get(key) or []],
-                "Is each sign in the right tier? Is anything missing?",
-            )
-        )
+    groups += _help(page)
     groups.append(
         Group(
             "What are the risks?",
@@ -241,6 +246,7 @@ def _children(page):
 def build(page):
     """The sheet for ``page``: its groups with every item numbered once."""
     groups = _structured(page) if page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE) else []
+    groups += _help(page) if page.kind == Page.Kind.EASY_READ else []
     groups += claims_in_html(page.body_html, sources=page.references())
     groups += _children(page)
     groups = [group for group in groups if group.items]

@@ -300,3 +300,24 @@ def test_export_writes_easy_read_pages_back_to_the_same_files(tmp_path, content_
     assert "standard: ct-scan" in after and "park behind the clinic" in after and after != before
     assert not (content_copy / "easy-read" / "ct-scan-easy-read.md").exists()
     assert [r.key for r in read_content(content_copy).records if r.key == "ct-scan-easy-read"]
+
+
+def test_the_review_sheet_of_an_easy_read_page_lists_its_tiers_of_help(ct_easy_read):
+    from radiology_guide.guide import review_sheet
+
+    sheet = review_sheet.build(ct_easy_read)
+    titles = [group.heading for group in sheet["groups"]]
+    assert "When to get help: Call 999 now if" in titles
+    items = [item.text for group in sheet["groups"] for item in group.items]
+    assert "You find it hard to breathe after the dye." in items
+    assert "you may wait for up to 30 minutes." in " ".join(items)  # a claim from the ideas
+
+
+def test_a_draft_is_previewed_in_the_easy_read_page_itself(client, editor, ct_easy_read):
+    from radiology_guide.guide import drafts, preview
+
+    ct_easy_read.body += NEW_IDEA
+    drafts.save_draft(ct_easy_read, editor)
+    html = client.get(f"/preview/{preview.token_for(Page.objects.get(pk=ct_easy_read.pk))}/").content.decode()
+    assert "park behind the clinic" in html and 'class="easy-read"' in html
+    assert "park behind the clinic" not in client.get("/easy-read/ct-scan/").content.decode()
