@@ -263,11 +263,19 @@ class PageAdmin(ContentAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and obj.kind not in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
+        if obj is not None and obj.kind == Page.Kind.EASY_READ:
+            # Its own words for the three tiers of help, under the same rules; no facts box.
+            safety_fields = {"Scan or procedure safety": ["warning_signs"]}
+            fieldsets = [
+                (name, {**options, "fields": safety_fields.get(name, options["fields"])})
+                for name, options in fieldsets
+                if name != "Scan or procedure facts"
+            ]
+        elif obj is not None and obj.kind not in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
             fieldsets = [fs for fs in fieldsets if fs[0] not in self.SCAN_AND_PROCEDURE_ONLY]
         if obj is not None and obj.slug != "compare":
             fieldsets = [fs for fs in fieldsets if fs[0] != "Comparison table"]
-        if obj is not None and obj.kind == Page.Kind.PAGE:
+        if obj is not None and obj.kind in (Page.Kind.PAGE, Page.Kind.EASY_READ):
             fieldsets = [
                 (name, {**options, "fields": [f for f in options["fields"] if f != "related_pages"]})
                 for name, options in fieldsets

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from radiology_guide.guide import safety, timing
+from radiology_guide.guide import easy_read, safety, timing
 from radiology_guide.guide.models import Page
 
 TIER_LABELS = {
@@ -308,6 +308,8 @@ def instruction(keys, message):
         return f"write {safety.HOW_OFTEN_HELP}."
     if last == "url" and message.startswith("the url "):
         return f"the address {message.removeprefix('the url ')}."
+    if last == "call_999" and "the standard page has some" in message:
+        return "give at least one sign: the standard page has some, so the Easy Read page needs them too."
     if last == "call_999":
         return "give at least one sign: every procedure, and every scan with an injection or sedation, needs one."
     if keys == ("risks",):
@@ -399,9 +401,14 @@ class PageForm(ContentForm):
     def _post_clean(self):
         super()._post_clean()  # the page now holds the form's values
         shown = self._shown_safety_fields()
-        if not shown or self.instance.kind not in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
+        if not shown or self.instance.kind not in (Page.Kind.SCAN, Page.Kind.PROCEDURE, Page.Kind.EASY_READ):
             return
         # The loader's rules, https only from the form (issue 14), as for sources.
-        for keys, message in safety.procedure_problems(self.instance.file_fields(), schemes=("https",)):
+        if self.instance.kind == Page.Kind.EASY_READ:
+            standard = Page.objects.filter(slug=self.instance.standard_slug).first()
+            problems = easy_read.fields_problems(self.instance.file_fields(), standard and standard.file_fields())
+        else:
+            problems = safety.procedure_problems(self.instance.file_fields(), schemes=("https",))
+        for keys, message in problems:
             if keys[0] in shown:
                 self.add_error(keys[0], located(keys, message))

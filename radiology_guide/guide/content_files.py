@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from django.utils.text import slugify
 
-from radiology_guide.guide import safety, safety_rules
+from radiology_guide.guide import easy_read, safety, safety_rules
 from radiology_guide.guide.dates import REVIEW_CYCLE_YEARS, add_years
 
 COMMON_FIELDS = {"title", "summary", "review_status", "sources", "approved_by", "approved_on", "reviewer_role"}
@@ -34,6 +34,9 @@ PROCEDURE_FIELDS = SECTION_FIELDS | {
     "kind", "duration", "ionising_radiation", "dose_band", "sedation", "usual_stay", *STRUCTURED_FIELDS,
 }  # fmt: skip
 SITE_PAGE_FIELDS = COMMON_FIELDS | {"slug"}
+# An Easy Read page names its standard page; its slug is made from it (guide/easy_read.py).
+EASY_READ_FIELDS = COMMON_FIELDS | {"standard", "warning_signs"}
+EASY_READ_FOLDER = "easy-read"
 REVIEW_STATUSES = {"awaiting clinical review", "approved"}
 COMPARISON_HEADER = ["feature", "diagnostic radiology", "interventional radiology"]
 # libyaml's safe loader when PyYAML was built with it (about ten times faster).
@@ -280,6 +283,44 @@ def _normalised(fields):
             for r in fields["risks"]
         ],
     }
+
+
+def file_slug(path: Path) -> str:
+    """The slug of the page a file of content/ holds, from its name:
+    sections/NNN-<slug>.md, easy-read/<standard slug>.md, else <slug>.md."""
+    if path.parent.name == "sections":
+        return path.stem.split("-", 1)[-1]
+    if path.parent.name == EASY_READ_FOLDER:
+        return easy_read.slug_for(path.stem)
+    return path.stem
+
+
+def read_easy_read(path: Path) -> Record:
+    """An Easy Read page (format: content/README.md, "Easy Read"), with every
+    check that needs no other file; its standard page, and the tiers that
+    page fills, are checked by read_content (guide/content_folder.py)."""
+    meta, body, header, body_line = split_front_matter(path)
+    lines = Lines(header)
+    fields = dict(PAGE_DEFAULTS) | _common(path, meta, header, EASY_READ_FIELDS)
+    standard = meta.get("standard")
+    if not isinstance(standard, str) or not standard or slugify(standard) != standard:
+        message = "standard must be the slug of the scan or procedure page this is the Easy Read version of"
+        raise ContentError(path, lines("standard"), message)
+    if path.stem != standard:
+        raise ContentError(path, lines("standard"), f"the file of the Easy Read version of '{standard}' is "
+                           f"{EASY_READ_FOLDER}/{standard}.md")  # fmt: skip
+    for number, message in sorted(easy_read.body_problems(body) + safety_rules.sedation_contradictions(body)):
+        raise ContentError(path, body_line + number - 1, message)
+    signs = meta.get("warning_signs") or {}
+    for keys, message in safety.warning_sign_problems(signs, call_999_required=False):
+        raise ContentError(path, lines(*keys), message)
+    fields.update(
+        kind="easy_read",
+        slug=easy_read.slug_for(standard),
+        body=body.strip(),
+        warning_signs={tier: [" ".join(str(item).split()) for item in signs[tier]] for tier in safety.WARNING_TIERS},
+    )
+    return Record("page", fields["slug"], fields, path)
 
 
 def _site_page(path, slug, allowed=COMMON_FIELDS):

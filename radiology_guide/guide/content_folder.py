@@ -7,8 +7,9 @@ nothing: every problem in every file is listed at once.
 
 from pathlib import Path
 
-from radiology_guide.guide import content_types, safety_rules
+from radiology_guide.guide import content_types, easy_read, safety_rules
 from radiology_guide.guide.content_files import (
+    EASY_READ_FOLDER,
     PROCEDURE_FIELDS,
     SECTION_FIELDS,
     SITE_PAGE_FIELDS,
@@ -18,6 +19,7 @@ from radiology_guide.guide.content_files import (
     Lines,
     file_line,
     read_comparison,
+    read_easy_read,
     read_faqs,
     read_glossary,
     read_page,
@@ -46,6 +48,8 @@ def read_content(root: Path) -> ContentSet:
         read(path, read_page, PROCEDURE_FIELDS, None)
     for path in sorted((root / "pages").glob("*.md")):
         read(path, read_page, SITE_PAGE_FIELDS, "page")
+    for path in sorted((root / EASY_READ_FOLDER).glob("*.md")):
+        read(path, read_easy_read)
     for name, reader in (("comparison.md", read_comparison), ("faqs.md", read_faqs), ("glossary.md", read_glossary)):
         path = root / name
         if not path.exists():
@@ -55,7 +59,7 @@ def read_content(root: Path) -> ContentSet:
     content.images, image_errors = read_images(root)
     errors += [ContentError(error.path, error.line, error.message) for error in image_errors]
     errors += _check_unique(content) + _check_related(content, root) + _check_images(content, root)
-    errors += _check_glossary(content) + _check_lengths(content)
+    errors += _check_glossary(content) + _check_lengths(content) + _check_easy_read(content)
     if errors:
         raise ContentErrors(errors)
     return content
@@ -73,6 +77,21 @@ def _check_lengths(content):
                 line = Lines(split_front_matter(record.path)[2])(name) if record.model == "page" else record.line
                 message = f"{name} is {len(value)} characters long; it can be at most {limit}"
                 errors.append(ContentError(record.path, line, message))
+    return errors
+
+
+def _check_easy_read(content):
+    """Each Easy Read page has its standard page, and fills every tier of
+    help that page fills, under the same rules (guide/easy_read.py)."""
+    pages = {record.key: record for record in content.of("page")}
+    errors = []
+    for record in pages.values():
+        if record.fields["kind"] != "easy_read":
+            continue
+        standard = pages.get(easy_read.standard_of(record.key))
+        for keys, message in easy_read.fields_problems(record.fields, standard and standard.fields):
+            line = Lines(split_front_matter(record.path)[2])(*keys)
+            errors.append(ContentError(record.path, line, message))
     return errors
 
 

@@ -4,6 +4,8 @@ same records."""
 
 import yaml
 
+from radiology_guide.guide import easy_read
+
 
 def _front_matter(fields, extra_keys=()):
     meta = {"title": fields["title"]}
@@ -34,6 +36,9 @@ def page_text(fields):
             "sedation", "sedation_aftercare", "usual_stay", "related", "glossary_senses", "glossary_skip",
             "preparation", "preparation_timing", "warning_signs", "risks",
         )  # fmt: skip
+    elif kind == "easy_read":
+        fields = {**fields, "standard": easy_read.standard_of(fields["slug"])}
+        keys = ("standard", "warning_signs")
     elif fields["slug"] == "compare":
         keys = ("caption",)
     elif fields["slug"] in ("faqs", "glossary"):

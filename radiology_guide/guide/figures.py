@@ -297,3 +297,61 @@ for _figure in FIGURES:
 def for_page(slug: str) -> list[Figure]:
     """The figures a page shows, in the order above (an empty list for most)."""
     return _BY_PAGE.get(slug, [])
+
+
+# ---------------------------------------------------------------------------
+# Easy Read pictures (guide/easy_read.py): one beside each idea. Small and
+# simple, in the same house style; the words beside a picture say the idea,
+# and ``alt`` says what the picture shows, for someone who cannot see it.
+
+
+@dataclass(frozen=True)
+class Picture:
+    slug: str  # what an idea names: <!-- picture: phone -->
+    file: str  # a name in static/img/illustrations/
+    alt: str
+
+    @property
+    def static_path(self) -> str:
+        return f"{DIRECTORY}/{self.file}"
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.BASE_DIR) / "static" / self.static_path
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return _viewbox_size(self.path)
+
+
+PICTURES = (
+    # The machines, from the standard pages' pictures.
+    Picture("x-ray", "x-ray.svg", "A person stands against a flat plate. An X-ray machine points at them."),
+    Picture("ct-scanner", "ct-scanner.svg", "A person lies on a bed that goes through a big ring."),
+    Picture("mri-scanner", "mri-scanner.svg", "A person lies on a bed that goes into a short tube, open at both ends."),
+    Picture("ultrasound", "ultrasound.svg", "A person lies on a couch. A worker holds a small probe on their tummy."),
+    Picture("mammogram", "mammogram.svg", "A person stands at a machine. Their breast is between two flat plates."),
+    Picture("biopsy", "needle-biopsy.svg", "A doctor holds a probe and a thin needle. A screen shows the needle."),
+    Picture("drain", "drain.svg", "A thin tube goes through the skin into some fluid. The fluid runs out into a bag."),
+    # Small pictures of one idea each.
+    Picture("doctor-reads", "er-doctor-reads.svg", "A doctor looks at a picture of the inside of a body on a screen."),
+    Picture("letter", "er-letter.svg", "A letter in an open envelope."),
+    Picture("eat-and-drink", "er-eat-and-drink.svg", "A plate with food, and a cup."),
+    Picture("no-food", "er-no-food.svg", "A plate with a knife and fork, crossed out."),
+    Picture("water", "er-water.svg", "A glass of water."),
+    Picture("medicines", "er-medicines.svg", "A pack of tablets and a medicine bottle."),
+    Picture("no-metal", "er-no-metal.svg", "A watch, keys and a ring, crossed out."),
+    Picture("friend", "er-friend.svg", "Two people stand side by side. One has a hand on the other's shoulder."),
+    Picture("needle", "er-needle.svg", "A small needle for an injection."),
+    Picture("headphones", "er-headphones.svg", "A pair of headphones."),
+    Picture("card", "er-card.svg", "A small card with a picture of a heart on it."),
+    Picture("talk", "er-talk.svg", "A person with a speech bubble, telling someone something."),
+    Picture("rest", "er-rest.svg", "A person resting in a bed, with a pillow."),
+    Picture("home", "er-home.svg", "A house with a door and windows."),
+    Picture("lab", "er-lab.svg", "A microscope, for looking at very small things."),
+    Picture("clock", "er-clock.svg", "A clock."),
+    Picture("call-999", "er-call-999.svg", "A phone showing the number 999, and an ambulance."),
+    Picture("phone", "er-phone.svg", "A phone."),
+    Picture("calendar", "er-calendar.svg", "A calendar with one day ringed."),
+)
+PICTURES_BY_SLUG = {picture.slug: picture for picture in PICTURES}

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from radiology_guide.core.models import ClinicDetails
+from radiology_guide.guide import easy_read, figures, safety
 from radiology_guide.guide.markdown import render_inline
 from radiology_guide.guide.models import LINK_FIELDS, Page
 
@@ -29,6 +30,7 @@ TEMPLATES = {
     Page.Kind.SECTION: "guide/includes/section_main.html",
     Page.Kind.SCAN: "guide/includes/procedure_main.html",
     Page.Kind.PROCEDURE: "guide/includes/procedure_main.html",
+    Page.Kind.EASY_READ: "guide/includes/easy_read_main.html",
 }
 KINDS = tuple(TEMPLATES)
 
@@ -55,6 +57,8 @@ STRUCTURED_BLOCKS = {
 }
 PLACED_BEFORE = {"what-happens-on-the-day": ["preparation"], "recovery-and-going-home": ["risks"]}
 PLACED_AFTER = {"recovery-and-going-home": ["sedation", "help"]}
+# The picture beside each tier of help on an Easy Read page.
+HELP_PICTURES = {"call_999": "call-999", "phone": "phone", "calendar": "calendar", "friend": "friend", "rest": "rest"}
 _H2 = re.compile(r'<h2 id="([^"]+)">')
 
 
@@ -137,7 +141,24 @@ def render_main(page, sections=None, by_slug=None, clinic=None):
     previous, following = _neighbours(sections, page.slug)
     related = page.related_pages(by_slug)
     context = {"page": page, "related": related, "previous": previous, "next": following}
-    if page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
+    if page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE, Page.Kind.EASY_READ):
+        # Each links to the other: "Easy Read version" and "Standard version".
+        other = easy_read.slug_for(page.slug) if page.kind != Page.Kind.EASY_READ else page.standard_slug
+        if by_slug is None:
+            found = Page.objects.filter(slug=other).only(*LINK_FIELDS, "sedation_aftercare")
+            by_slug = {page.slug: page for page in found}
+        context["other_version"] = by_slug.get(other)
+    if page.kind == Page.Kind.EASY_READ:
+        signs = page.warning_signs or {}
+        context |= {
+            "sections": easy_read.rendered_sections(page),
+            "signs": {key: [_inline(text) for text in signs.get(key) or []] for key in safety.WARNING_TIERS},
+            "clinic": clinic or ClinicDetails.load(),
+            "pictures": {tier: figures.PICTURES_BY_SLUG[name] for tier, name in HELP_PICTURES.items()},
+            # The standard page's shared sedation block, in simple words.
+            "sedation_aftercare": bool(context["other_version"] and context["other_version"].sedation_aftercare),
+        }
+    elif page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
         blocks, toc = procedure_blocks(page)
         # "When to get help" gives the clinic's phone number: saving the
         # clinic's details renders the pages again (guide/signals.py).
@@ -152,7 +173,7 @@ def prerender_all(clinic=None, only=None):
     however many pages there are. ``clinic``: the clinic's details just saved
     (the cached copy is older)."""
     sections = list(Page.objects.sections().values_list("slug", "title"))
-    by_slug = {page.slug: page for page in Page.objects.only(*LINK_FIELDS)}
+    by_slug = {page.slug: page for page in Page.objects.only(*LINK_FIELDS, "sedation_aftercare")}
     stale = []
     clinic = clinic or ClinicDetails.load()
     pages = Page.objects.filter(kind__in=KINDS)
@@ -180,7 +201,7 @@ def main_html(page):
 # rendering and these templates. A deploy that changes any of them makes the
 # next sync render everything again (guide.sync); otherwise it renders nothing.
 _RENDERING_CODE = (
-    "markdown.py", "prerender.py", "figures.py", "dosechart.py", "safety.py",
+    "markdown.py", "prerender.py", "figures.py", "dosechart.py", "safety.py", "easy_read.py",
     "models/page.py", "models/children.py",
 )  # fmt: skip
 _RENDERING_TEMPLATES = ("guide/includes", "includes")

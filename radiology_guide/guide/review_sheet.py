@@ -185,6 +185,19 @@ def _facts(page):
     return group
 
 
+def _help(page):
+    """The three tiers of "When to get help" (a scan, a procedure, an Easy Read page)."""
+    signs = page.warning_signs or {}
+    return [
+        Group(
+            f"When to get help: {heading}",
+            [Item(_plain(sign)) for sign in signs.get(key) or []],
+            "Is each sign in the right tier? Is anything missing?",
+        )
+        for key, heading in HELP_TIERS
+    ]
+
+
 def _structured(page):
     preparation = page.preparation or {}
     groups = [
@@ -203,15 +216,7 @@ def _structured(page):
                 "A patient's plan puts these on real days and clock times: is each time right?",
             )
         )
-    signs = page.warning_signs or {}
-    for key, heading in HELP_TIERS:
-        groups.append(
-            Group(
-                f"When to get help: {heading}",
-                [Item(_plain(sign)) for sign in signs.get(key) or []],
-                "Is each sign in the right tier? Is anything missing?",
-            )
-        )
+    groups += _help(page)
     groups.append(
         Group(
             "What are the risks?",
@@ -250,6 +255,7 @@ def _children(page):
 def build(page):
     """The sheet for ``page``: its groups with every item numbered once."""
     groups = _structured(page) if page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE) else []
+    groups += _help(page) if page.kind == Page.Kind.EASY_READ else []
     groups += claims_in_html(page.body_html, sources=page.references())
     groups += _children(page)
     groups = [group for group in groups if group.items]

@@ -131,6 +131,29 @@ def needs_999(fields) -> bool:
     return bool(NEEDS_999.search(" ".join(words)))
 
 
+NEEDS_999_MESSAGE = "call_999 needs at least 1 sign on a procedure, or a scan with an injection or sedation"
+
+
+def warning_sign_problems(signs, call_999_required, message=NEEDS_999_MESSAGE):
+    """The three tiers of "When to get help", as (keys, message): each a list
+    of plain sentences; the 111 and next-visit tiers never empty, the 999 tier
+    not when ``call_999_required`` (``message`` says why)."""
+    problems = []
+    if not isinstance(signs, dict) or not signs:
+        return [(("warning_signs",), f"warning_signs needs {', '.join(WARNING_TIERS)}")]
+    for key in sorted(set(signs) - set(WARNING_TIERS)):
+        problems.append((("warning_signs", key), f"unknown warning_signs tier '{key}'"))
+    for key in WARNING_TIERS:
+        if key not in signs:
+            problems.append((("warning_signs",), f"warning_signs needs '{key}' (a list)"))
+            continue
+        minimum = 1 if key != "call_999" or call_999_required else 0
+        _texts(signs[key], ("warning_signs", key), problems, min_items=minimum)
+        if minimum and key == "call_999" and signs[key] == []:
+            problems[-1] = (("warning_signs", key), message)
+    return problems
+
+
 def procedure_problems(fields, schemes=("https",)):
     """Problems with a scan or procedure page's structured fields, as
     (keys, message): keys locate the value ("risks", 2, "how_often")."""
@@ -171,23 +194,7 @@ def procedure_problems(fields, schemes=("https",)):
                     problems.append((("preparation", key) if key in preparation else ("preparation",),
                                      f"preparation '{key}' {problem}"))  # fmt: skip
 
-    signs = fields.get("warning_signs")
-    if not isinstance(signs, dict) or not signs:
-        problems.append((("warning_signs",), f"warning_signs needs {', '.join(WARNING_TIERS)}"))
-    else:
-        for key in sorted(set(signs) - set(WARNING_TIERS)):
-            problems.append((("warning_signs", key), f"unknown warning_signs tier '{key}'"))
-        for key in WARNING_TIERS:
-            if key not in signs:
-                problems.append((("warning_signs",), f"warning_signs needs '{key}' (a list)"))
-                continue
-            minimum = 1 if key != "call_999" or needs_999(fields) else 0
-            _texts(signs[key], ("warning_signs", key), problems, min_items=minimum)
-            if minimum and key == "call_999" and signs[key] == []:
-                problems[-1] = (
-                    ("warning_signs", key),
-                    "call_999 needs at least 1 sign on a procedure, or a scan with an injection or sedation",
-                )
+    problems += warning_sign_problems(fields.get("warning_signs"), needs_999(fields))
 
     risks = fields.get("risks")
     if not isinstance(risks, list) or not risks:

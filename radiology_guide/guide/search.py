@@ -40,7 +40,7 @@ MAX_WORDS = 12
 TITLE_WEIGHT = 20.0
 # A whole page answers a question better than a one-line glossary entry that
 # happens to be short and dense with the word.
-KIND_WEIGHT = {"section": 1.0, "scan": 1.2, "procedure": 1.2, "page": 0.6, "faq": 0.9, "term": 0.1}
+KIND_WEIGHT = {"section": 1.0, "scan": 1.2, "procedure": 1.2, "easy_read": 0.8, "page": 0.6, "faq": 0.9, "term": 0.1}
 STOP_WORDS = set(
     "a an and are as at be by can do does for from have how i if in is it my of on or should the to what when "
     "where which who why will with you your".split()

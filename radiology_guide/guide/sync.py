@@ -27,7 +27,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from radiology_guide.guide import content_folder, content_writer, drafts, prerender, publishing, synonyms
+from radiology_guide.guide import content_files, content_folder, content_writer, drafts, prerender, publishing, synonyms
 from radiology_guide.guide.content_types import BY_RECORD, CONTENT_TYPES
 from radiology_guide.guide.models import (
     FAQ,
@@ -184,16 +184,17 @@ def export_content(root: Path) -> list[Path]:
     """Write the database back to files; returns the files that changed."""
     pages = {page.slug: page for page in Page.objects.all()}
     outputs = {}
-    folders = {"section": "sections", "scan": "procedures", "procedure": "procedures", "page": "pages"}
-    existing_names = {
-        p.stem.split("-", 1)[-1] if p.parent.name == "sections" else p.stem: p for p in root.glob("*/*.md")
-    }
+    folders = {
+        "section": "sections", "scan": "procedures", "procedure": "procedures", "page": "pages",
+        "easy_read": content_files.EASY_READ_FOLDER,
+    }  # fmt: skip
+    existing_names = {content_files.file_slug(p): p for p in root.glob("*/*.md")}
     for slug, page in pages.items():
         if slug in ("compare", "faqs", "glossary"):
             continue
         path = existing_names.get(slug)
         if path is None or path.parent.name != folders[page.kind]:
-            name = f"{page.order:03d}-{slug}.md" if page.kind == "section" else f"{slug}.md"
+            name = f"{page.order:03d}-{slug}.md" if page.kind == "section" else f"{page.standard_slug or slug}.md"
             path = root / folders[page.kind] / name
         outputs[path] = content_writer.page_text(page.file_fields())
     if "compare" in pages:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("procedures/", views.procedures, name="procedures"),
     path("procedures/<slug:slug>/", views.procedure, name="procedure"),
     path("procedures/<slug:slug>/summary/", views.procedure_summary, name="procedure_summary"),
+    path("easy-read/<slug:slug>/", views.easy_read, name="easy_read"),
     path("compare/", views.compare, name="compare"),
     path("faqs/", views.faqs, name="faqs"),
     path("glossary/", views.glossary, name="glossary"),

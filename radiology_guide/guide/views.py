@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from radiology_guide.core.cdn import tag
 from radiology_guide.core.paths import NOT_FOR_SEARCH_ENGINES
 from radiology_guide.guide import cdn, pages, prerender, search
+from radiology_guide.guide.easy_read import slug_for as easy_read_slug
 from radiology_guide.guide.models import LINK_FIELDS, Page
 
 
@@ -48,6 +49,12 @@ def section(request, slug):
 @require_safe
 def procedure(request, slug):
     return _guide_page(request, [Page.Kind.SCAN, Page.Kind.PROCEDURE], slug)
+
+
+@require_safe
+def easy_read(request, slug):
+    """A scan or procedure in Easy Read, at the standard page's slug (issue 24)."""
+    return _guide_page(request, [Page.Kind.EASY_READ], easy_read_slug(slug))
 
 
 @require_safe

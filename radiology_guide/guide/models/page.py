@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from radiology_guide.guide import safety
+from radiology_guide.guide import easy_read, safety
 from radiology_guide.guide.markdown import image_problems, render_markdown
 from radiology_guide.guide.models.base import (
     APPROVED,
@@ -33,6 +33,9 @@ class PageQuerySet(models.QuerySet):
     def procedures(self):
         return self.filter(kind__in=[Page.Kind.SCAN, Page.Kind.PROCEDURE]).order_by("order", "title")
 
+    def easy_read(self):
+        return self.filter(kind=Page.Kind.EASY_READ).order_by("order", "title")
+
     def review_overdue(self, today=None):
         return self.filter(next_review_due__lt=today or timezone.localdate())
 
@@ -43,6 +46,8 @@ class Page(SyncedContent):
         SCAN = "scan", "Scan"
         PROCEDURE = "procedure", "Procedure"
         PAGE = "page", "Site page"
+        # A scan or procedure page in Easy Read (guide/easy_read.py).
+        EASY_READ = "easy_read", "Easy Read version"
 
     DOSE_BANDS = [(band, band.capitalize()) for band in safety.DOSE_BANDS]
 
@@ -166,6 +171,8 @@ class Page(SyncedContent):
             return reverse("guide:section", args=[self.slug])
         if self.kind in (self.Kind.SCAN, self.Kind.PROCEDURE):
             return reverse("guide:procedure", args=[self.slug])
+        if self.kind == self.Kind.EASY_READ:
+            return reverse("guide:easy_read", args=[self.standard_slug])
         return reverse(f"guide:{self.slug}")
 
     def clean(self):
@@ -185,7 +192,16 @@ class Page(SyncedContent):
         if self.kind in (self.Kind.SCAN, self.Kind.PROCEDURE):
             problems += safety.procedure_problems(self.file_fields(), schemes=safety.WEB_SCHEMES)
             problems += [(("body",), message) for _, message in safety.body_problems(self.body)]
+        if self.kind == self.Kind.EASY_READ:
+            problems += [(("body",), f"Line {line}: {message}") for line, message in easy_read.body_problems(self.body)]
+            standard = Page.objects.filter(slug=self.standard_slug).first() if self.standard_slug else None
+            problems += easy_read.fields_problems(self.file_fields(), standard and standard.file_fields())
         return problems
+
+    @property
+    def standard_slug(self):
+        """An Easy Read page's standard page ("ct-scan" for "ct-scan-easy-read"), else ""."""
+        return easy_read.standard_of(self.slug) if self.kind == self.Kind.EASY_READ else ""
 
     @property
     def is_approved(self):
@@ -206,6 +222,8 @@ class Page(SyncedContent):
         return content_hash({name: fields[name] for name in self.FILE_FIELDS if name not in self.APPROVAL_FIELDS})
 
     def render(self, linker=None):
+        if self.kind == self.Kind.EASY_READ:
+            linker = None  # no jargon to explain: an Easy Read page links no glossary words
         rendered = render_markdown(self.body, linker, senses=self.glossary_senses, skip=self.glossary_skip)
         self.body_html, self.toc = rendered.html, rendered.toc
 
