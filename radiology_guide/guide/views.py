@@ -16,7 +16,8 @@ from radiology_guide.guide.models import LINK_FIELDS, Page
 
 
 def _show_site_page(request, slug):
-    return tag(render(request, *pages.page_template_and_context(pages.site_page(slug))), cdn.site_page_keys(slug))
+    template, context = pages.page_template_and_context(pages.site_page(slug, frame_only=True), stored=True)
+    return tag(render(request, template, context), cdn.site_page_keys(slug))
 
 
 @require_safe
@@ -65,7 +66,8 @@ def procedures(request):
     """All scans and procedures, filtered by plain links and a GET form (no JavaScript)."""
     chosen = {name: request.GET.get(name, "") for name in pages.PROCEDURE_FILTERS}
     chosen = {name: value if value in pages.PROCEDURE_FILTERS[name][1] else "" for name, value in chosen.items()}
-    context = {"page": pages.site_page("procedures"), **pages.procedures_context(chosen)}
+    page = pages.site_page("procedures", frame_only=True)
+    context = {"page": page, "main_html": pages.procedures_main(page, chosen)}
     return tag(render(request, "guide/procedures.html", context), cdn.site_page_keys("procedures"))
 
 
@@ -104,9 +106,14 @@ def contact(request):
 @require_safe
 def site_map(request):
     """Every page, for people (the XML sitemap is for search engines)."""
-    pages = Page.objects.exclude(slug="home").only(*LINK_FIELDS).order_by("order", "title")
-    groups = {kind: [p for p in pages if p.kind == kind] for kind in Page.Kind.values}
-    return tag(render(request, "guide/site_map.html", {"groups": groups}), ["site-map", cdn.PAGES_KEY])
+    template = "guide/site_map.html"
+    main = pages.stored_main("site-map", template, _site_map_context)
+    return tag(render(request, template, {"main_html": main}), ["site-map", cdn.PAGES_KEY])
+
+
+def _site_map_context():
+    listed = Page.objects.exclude(slug="home").only(*LINK_FIELDS).order_by("order", "title")
+    return {"groups": {kind: [p for p in listed if p.kind == kind] for kind in Page.Kind.values}}
 
 
 @require_safe
