@@ -55,10 +55,12 @@ def procedure(request, slug):
 def procedure_summary(request, slug):
     """One page to print and keep: how to prepare, when to get help and the
     clinic's number, without the rest of the page (issue 19)."""
-    page = get_object_or_404(Page, slug=slug, kind__in=[Page.Kind.SCAN, Page.Kind.PROCEDURE])
-    # The clinic's number comes from the context processor, as in the site's footer.
-    response = render(request, "guide/procedure_summary.html", {"page": page, **prerender.structured_context(page)})
-    return tag(response, [page.slug])
+    fields = (*pages.FRAME_FIELDS, "summary_html")
+    page = get_object_or_404(Page.objects.only(*fields), slug=slug, kind__in=[Page.Kind.SCAN, Page.Kind.PROCEDURE])
+    if settings.DEBUG or not page.summary_html:  # to be rendered now: the whole row
+        page = Page.objects.get(pk=page.pk)
+    template, main = "guide/procedure_summary.html", prerender.summary_html(page)
+    return tag(render(request, template, {"page": page, "main_html": main}), [page.slug])
 
 
 @require_safe
