@@ -25,8 +25,9 @@ from django.conf import settings
 logger = logging.getLogger("radiology_guide.pagecache")
 
 
-def _client():
-    """A client that asks as a patient does at SITE_URL, and whether over HTTPS."""
+def patient_client():
+    """A client that asks as a patient does at SITE_URL, and whether over HTTPS
+    (also what ``manage.py export_site`` renders the static mirror with)."""
     # django.test's client runs a request through the same handler and
     # middleware as the server, without a socket. Imported here: only the
     # Tasks worker needs it.
@@ -52,7 +53,7 @@ def warm(paths):
     if settings.PAGE_CACHE_SECONDS <= 0:
         return counts
     started = time.perf_counter()
-    client, secure = _client()
+    client, secure = patient_client()
     for path in paths:
         client.cookies.clear()  # each request as a new visitor, never with a session
         response = client.get(path, secure=secure)

@@ -4,10 +4,25 @@ itself (guide/views.py) and for a preview of its draft (guide/preview.py).
 Site pages with a template of their own (home, the scans and procedures
 list, comparison, FAQs, glossary, visiting, contact) are in ``SITE_PAGES``;
 any other site page is plain words (``guide/site_page.html``).
+
+The inside of a site page's <main> (each template's ``main`` partial) is
+rendered once per content version in each process and kept
+(``stored_main``), as guide pages keep theirs in ``main_html``: the home
+page and the scans and procedures list name every page (66 rows read and
+76 URLs reversed per request), and that was most of an uncached request's
+time (bench/README.md has the profile). Every content change, sync and
+change to the clinic's details makes a new content version (core/cache.py),
+so a kept copy is never one change behind; with DEBUG on, or for a
+preview, it is rendered afresh.
 """
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
+from radiology_guide.core.cache import content_version
+from radiology_guide.core.models import ClinicDetails
 from radiology_guide.guide import prerender
 from radiology_guide.guide.models import FAQ, LINK_FIELDS, ComparisonRow, GlossaryTerm, Page
 
@@ -17,8 +32,14 @@ PROCEDURE_FILTERS = {
 }
 
 
-def site_page(slug):
-    return get_object_or_404(Page, kind=Page.Kind.PAGE, slug=slug)
+#: What a site page's frame (title, description, breadcrumbs) reads of its row
+#: when its <main> is kept (``stored_main``).
+FRAME_FIELDS = ("kind", "slug", "title", "summary")
+
+
+def site_page(slug, frame_only=False):
+    pages = Page.objects.only(*FRAME_FIELDS) if frame_only else Page.objects.all()
+    return get_object_or_404(pages, kind=Page.Kind.PAGE, slug=slug)
 
 
 def _listed(model, replace=None):
@@ -30,6 +51,10 @@ def _listed(model, replace=None):
     return objects
 
 
+#: What the scans and procedures list shows of each page.
+CARD_FIELDS = ("kind", "slug", "title", "summary", "order", "duration", "dose_band", "ionising_radiation")
+
+
 def procedures_context(chosen):
     pages = Page.objects.procedures()
     if chosen["kind"]:
@@ -37,7 +62,9 @@ def procedures_context(chosen):
     if chosen["radiation"]:
         pages = pages.filter(ionising_radiation=chosen["radiation"] == "yes")
     return {
-        "pages": pages.defer("body", "body_html", "toc"),
+        # Only what a card shows: the stored main_html of 50 pages was 1 MB
+        # read for nothing, and 3 MB more resident in every worker afterwards.
+        "pages": pages.only(*CARD_FIELDS),
         "filtered": any(chosen.values()),
         "filters": [
             {
@@ -95,10 +122,61 @@ SITE_PAGES = {
 }
 
 
-def page_template_and_context(page, replace=None):
+def render_main(template, context):
+    """The inside of <main>: ``template``'s ``main`` partial. It reads
+    nothing of the request: the clinic's details are the one thing from a
+    context processor it shows."""
+    html = render_to_string(f"{template}#main", {"clinic": ClinicDetails.load(), **context})
+    return mark_safe(html)  # noqa: S308 - our own templates, autoescaped; bodies sanitised when saved
+
+
+# key -> (content version, HTML): one entry per site page, so at most a few dozen.
+_kept = {}
+
+
+def stored_main(key, template, make_context):
+    """``render_main``, rendered once per content version in this process."""
+    if settings.DEBUG:  # a template edit shows on the next request
+        return render_main(template, make_context())
+    version = content_version()
+    kept = _kept.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    html = render_main(template, make_context())
+    _kept[key] = (version, html)
+    return html
+
+
+def forget_stored_mains():
+    _kept.clear()
+
+
+def page_template_and_context(page, replace=None, stored=False):
     """What the public page for ``page`` renders: (template, context).
-    ``replace``: a draft shown in place of its live row (previews)."""
+    ``replace``: a draft shown in place of its live row (previews).
+    ``stored``: a site page's <main> may come from ``stored_main`` (the
+    public pages; never a preview, whose ``page`` may be a draft)."""
     if page.kind != Page.Kind.PAGE:
         return "guide/guide_page.html", {"page": page, "main_html": prerender.main_html(page)}
     template, extra = SITE_PAGES.get(page.slug, ("guide/site_page.html", _nothing_more))
-    return template, {"page": page, **extra(page, replace)}
+    if stored and replace is None:
+
+        def make_context():
+            whole = Page.objects.get(pk=page.pk) if page.get_deferred_fields() else page
+            return {"page": whole, **extra(whole, None)}
+
+        main = stored_main(page.slug, template, make_context)
+    else:
+        main = render_main(template, {"page": page, **extra(page, replace)})
+    return template, {"page": page, "main_html": main}
+
+
+def procedures_main(page, chosen):
+    """The scans and procedures list: the whole list is kept, a filtered
+    one rendered. ``page`` may hold only FRAME_FIELDS."""
+    template = SITE_PAGES["procedures"][0]
+    if any(chosen.values()):
+        return render_main(template, {"page": Page.objects.get(pk=page.pk), **procedures_context(chosen)})
+    return stored_main(
+        page.slug, template, lambda: {"page": Page.objects.get(pk=page.pk), **procedures_context(chosen)}
+    )

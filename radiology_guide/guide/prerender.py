@@ -167,8 +167,24 @@ def render_main(page, sections=None, by_slug=None, clinic=None):
     return render_to_string(TEMPLATES[page.kind], context).strip()
 
 
+SUMMARY_TEMPLATE = "guide/includes/procedure_summary_main.html"
+
+
+def render_summary(page, clinic=None):
+    """The inside of <main> of a scan or procedure's printable summary (issue 19)."""
+    context = {"page": page, "clinic": clinic or ClinicDetails.load(), **structured_context(page)}
+    return render_to_string(SUMMARY_TEMPLATE, context)
+
+
+def summary_html(page):
+    """What the summary view shows: as ``main_html``, stored unless DEBUG is on."""
+    if settings.DEBUG or not page.summary_html:
+        return mark_safe(render_summary(page))  # noqa: S308 - our own templates, sanitised fields
+    return mark_safe(page.summary_html)  # noqa: S308 - our own templates, sanitised fields
+
+
 def prerender_all(clinic=None, only=None):
-    """Render every guide page's main_html again (or those whose pk is in
+    """Render every guide page's main_html (and summary_html) again (or those whose pk is in
     ``only``); returns how many changed. Three queries and one bulk update,
     however many pages there are. ``clinic``: the clinic's details just saved
     (the cached copy is older)."""
@@ -181,10 +197,11 @@ def prerender_all(clinic=None, only=None):
         pages = pages.filter(pk__in=only)
     for page in pages:
         html = render_main(page, sections, by_slug, clinic)
-        if html != page.main_html:
-            page.main_html = html
+        summary = render_summary(page, clinic) if page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE) else ""
+        if html != page.main_html or summary != page.summary_html:
+            page.main_html, page.summary_html = html, summary
             stale.append(page)
-    Page.objects.bulk_update(stale, ["main_html"])
+    Page.objects.bulk_update(stale, ["main_html", "summary_html"])
     return len(stale)
 
 

@@ -17,7 +17,8 @@ from radiology_guide.guide.models import LINK_FIELDS, Page
 
 
 def _show_site_page(request, slug):
-    return tag(render(request, *pages.page_template_and_context(pages.site_page(slug))), cdn.site_page_keys(slug))
+    template, context = pages.page_template_and_context(pages.site_page(slug, frame_only=True), stored=True)
+    return tag(render(request, template, context), cdn.site_page_keys(slug))
 
 
 @require_safe
@@ -61,10 +62,12 @@ def easy_read(request, slug):
 def procedure_summary(request, slug):
     """One page to print and keep: how to prepare, when to get help and the
     clinic's number, without the rest of the page (issue 19)."""
-    page = get_object_or_404(Page, slug=slug, kind__in=[Page.Kind.SCAN, Page.Kind.PROCEDURE])
-    # The clinic's number comes from the context processor, as in the site's footer.
-    response = render(request, "guide/procedure_summary.html", {"page": page, **prerender.structured_context(page)})
-    return tag(response, [page.slug])
+    fields = (*pages.FRAME_FIELDS, "summary_html")
+    page = get_object_or_404(Page.objects.only(*fields), slug=slug, kind__in=[Page.Kind.SCAN, Page.Kind.PROCEDURE])
+    if settings.DEBUG or not page.summary_html:  # to be rendered now: the whole row
+        page = Page.objects.get(pk=page.pk)
+    template, main = "guide/procedure_summary.html", prerender.summary_html(page)
+    return tag(render(request, template, {"page": page, "main_html": main}), [page.slug])
 
 
 @require_safe
@@ -72,7 +75,8 @@ def procedures(request):
     """All scans and procedures, filtered by plain links and a GET form (no JavaScript)."""
     chosen = {name: request.GET.get(name, "") for name in pages.PROCEDURE_FILTERS}
     chosen = {name: value if value in pages.PROCEDURE_FILTERS[name][1] else "" for name, value in chosen.items()}
-    context = {"page": pages.site_page("procedures"), **pages.procedures_context(chosen)}
+    page = pages.site_page("procedures", frame_only=True)
+    context = {"page": page, "main_html": pages.procedures_main(page, chosen)}
     return tag(render(request, "guide/procedures.html", context), cdn.site_page_keys("procedures"))
 
 
@@ -111,9 +115,14 @@ def contact(request):
 @require_safe
 def site_map(request):
     """Every page, for people (the XML sitemap is for search engines)."""
-    pages = Page.objects.exclude(slug="home").only(*LINK_FIELDS).order_by("order", "title")
-    groups = {kind: [p for p in pages if p.kind == kind] for kind in Page.Kind.values}
-    return tag(render(request, "guide/site_map.html", {"groups": groups}), ["site-map", cdn.PAGES_KEY])
+    template = "guide/site_map.html"
+    main = pages.stored_main("site-map", template, _site_map_context)
+    return tag(render(request, template, {"main_html": main}), ["site-map", cdn.PAGES_KEY])
+
+
+def _site_map_context():
+    listed = Page.objects.exclude(slug="home").only(*LINK_FIELDS).order_by("order", "title")
+    return {"groups": {kind: [p for p in listed if p.kind == kind] for kind in Page.Kind.values}}
 
 
 @require_safe

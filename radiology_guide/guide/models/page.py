@@ -138,6 +138,10 @@ class Page(SyncedContent):
     # Guide pages only: everything inside <main>, rendered when any content
     # changes (guide/prerender.py), so a request renders just the site's frame.
     main_html = models.TextField(blank=True, editable=False)
+    # Scans and procedures only: the inside of <main> of the printable
+    # summary, rendered with main_html (its safety content is Markdown, and
+    # python-markdown is 3 MB a worker never needs to import then).
+    summary_html = models.TextField(blank=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 
