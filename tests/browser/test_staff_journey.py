@@ -283,3 +283,49 @@ def test_the_leaflets_qr_code_is_whole_with_its_quiet_zone_and_scans(site, new_c
     assert [found.text for found in zxingcpp.read_barcodes(picture)] == [link.full_url()]
     modules, _ = segno.make(link.full_url(), error="m").symbol_size(scale=1, border=0)
     assert quiet_zone_in_modules(picture, modules) > 3.5  # 4, less a pixel of anti-aliasing
+
+
+def test_a_receptionist_on_a_phone_sends_the_link_by_text_and_email(
+    site, new_context, django_user_model, settings, staff_groups, tmp_path
+):
+    settings.SITE_URL = site
+    settings.SMS_DIR = tmp_path / "sms"  # no Notify key: the text message is written here
+    receptionist = django_user_model.objects.create_user("kim", password="a-long-test-password", first_name="Kim")
+    receptionist.groups.add(Group.objects.get(name="Clinic staff"))
+    staff = new_context(viewport=PHONE).new_page()
+    sign_in(staff, site, "kim", "a-long-test-password")
+    if staff.get_by_role("heading", level=1).inner_text() == "Set up two-factor sign-in":
+        device = TOTPDevice.objects.filter(user=receptionist).latest("pk")
+        staff.get_by_role("textbox", name="Code").fill(f"{totp(device.bin_key):06d}")
+        staff.get_by_role("button", name="Confirm").click()
+        staff.get_by_role("link", name="Continue").click()
+
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Send a link")
+    violations = axe_violations(staff)
+    staff.get_by_label("Topic").fill("Fibroid embolisation (UFE)")
+    staff.get_by_label("Both").check()
+    staff.get_by_label("Patient's email address").fill("grace@example.com")
+    mobile = staff.get_by_label("Patient's mobile number")
+    assert mobile.get_attribute("type") == "tel"
+    mobile.fill("07700 900456")
+    staff.get_by_role("button", name="Create and send").click()
+
+    # The check step shows the text message as the patient will read it.
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Check the details with the patient")
+    expect(staff.locator("#sms-preview")).to_contain_text(f"{site}/e/")
+    expect(staff.locator("#sms-length")).to_contain_text("text message")
+    violations += axe_violations(staff)
+    assert fits(staff) and mail.outbox == []
+    staff.get_by_role("button", name="Yes, send it").click()
+
+    link = EnquiryLink.objects.latest("pk")
+    staff.goto(f"{site}/staff/links/{link.pk}/")
+    messages = staff.locator("table", has_text="07••• •••456")
+    expect(messages).to_be_visible()
+    violations += axe_violations(staff)
+    assert fits(staff)
+    assert violations == [], "\n".join(violations)
+    [email] = mail.outbox
+    assert email.to == ["grace@example.com"] and link.code in email.body
+    [text] = (tmp_path / "sms").glob("*.txt")
+    assert f"{site}/e/" in text.read_text() and "900456" not in staff.content()
