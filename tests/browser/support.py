@@ -18,10 +18,15 @@ def sitemap_paths(page, site):
     return paths
 
 
-def axe_violations(page):
+def axe_violations(page, contrast=True):
     """Run axe-core on the page for WCAG 2.0/2.1/2.2 A and AA; one readable
-    line per failing element: page, rule, impact, element and what is wrong."""
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    line per failing element: page, rule, impact, element and what is wrong.
+    ``contrast=False`` leaves out colour contrast, a property of the
+    stylesheet and by far the slowest rule (about 60% of axe's time)."""
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    if not contrast:
+        options["rules"] = {"color-contrast": {"enabled": False}}
+    results = AXE.run(page, options=options)
     lines = []
     for violation in results.response["violations"]:
         for node in violation["nodes"]:
