@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
-from radiology_guide.enquiries.forms import topic_choices
+from radiology_guide.enquiries.forms import NeedsFields, topic_choices
 from radiology_guide.enquiries.messaging import NotAMobile, uk_mobile
 from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, EnquiryLink
 from radiology_guide.staff.topics import find_topics
@@ -97,8 +97,11 @@ class ContactForm(forms.Form):
         return cleaned
 
 
-class SendLinkForm(ContactForm):
-    """One screen: topic, label, expiry and (to send it) the patient's email.
+class SendLinkForm(NeedsFields, ContactForm):
+    """One screen: topic, label, expiry and (to send it) the patient's email;
+    and any communication need the patient mentioned, so that the form they
+    open starts with it ticked (no words of the patient's: "something else"
+    is a box without a text).
 
     The topic is a text box with a <datalist>: browsers filter the list as
     you type, with no JavaScript of ours. Without a datalist (or with a typo)
@@ -133,6 +136,10 @@ class SendLinkForm(ContactForm):
         self.fields["topic"].widget.attrs.update(list="topic-list", autocomplete="off", spellcheck="false")
         self.fields["email"].help_text = "Needed to send it by email. We use it only to send the email. Not stored."
         self.matches, self.close = [], []
+        del self.fields["other_need"]
+        self.fields["needs"].label = "Did the patient mention anything they need to communicate with us? (optional)"
+        self.fields["needs"].help_text = "The form they open will start with it ticked."
+        self.fields["interpreter_language"].label = "Which language for the interpreter?"
 
     @property
     def sending(self):
@@ -153,7 +160,7 @@ class SendLinkForm(ContactForm):
         slug, title = self.cleaned_data["topic"]
         expires = self.cleaned_data["expires"]
         extra = {"token": token} if token and not EnquiryLink.objects.filter(token=token).exists() else {}
-        return EnquiryLink.objects.create(
+        link = EnquiryLink(
             **extra,
             topic=slug,
             topic_title=title,
@@ -161,6 +168,9 @@ class SendLinkForm(ContactForm):
             created_by=user,
             expires_at=None if expires == "never" else timezone.now() + timedelta(days=int(expires)),
         )
+        self.apply_to(link)
+        link.save()
+        return link
 
 
 class ContactedForm(forms.Form):
@@ -189,3 +199,15 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter a note"},
     )
+
+
+class StaffNeedsForm(NeedsFields):
+    """Add or change a communication need on an enquiry's page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].label = "Communication needs"
+        self.fields["needs"].help_text = "Add what the patient told you, or untick what they no longer need."
+        self.fields["interpreter_language"].label = "Language for the interpreter"
+        self.fields["another_language"].label = "If another language, which one?"
+        self.fields["other_need"].label = "If something else, what?"

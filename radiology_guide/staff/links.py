@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from radiology_guide.core.models import ClinicDetails
-from radiology_guide.enquiries import messaging, tasks
+from radiology_guide.enquiries import messaging, needs, tasks
 from radiology_guide.enquiries.models import EnquiryLink, LinkMessage, new_link_token, one_line
 from radiology_guide.staff.access import staff_required
 from radiology_guide.staff.forms import ContactForm, SendLinkForm
@@ -152,13 +152,17 @@ def send(request):
         data["topic"], data["action"] = data["pick"], data.get("then", "create")
     if data is not None and data.get("action") == "change":
         # Back from the check step to put the address right: the form as it was.
-        form = SendLinkForm(initial=data.dict())
+        form = SendLinkForm(initial={**data.dict(), "needs": data.getlist("needs")})
     else:
         form = SendLinkForm(data)
     if form.is_bound and form.is_valid():
         if form.sending and not _checked(request):
             code = new_link_token()
             fields = [(name, form.data.get(name, "")) for name in ("label", "expires", "email", "phone")]
+            fields += [("needs", code) for code in form.data.getlist("needs")]
+            fields += [
+                (name, form.data[name]) for name in ("interpreter_language", "another_language") if form.data.get(name)
+            ]
             slug, title = form.cleaned_data["topic"]
             fields = [("topic", title), *fields, ("code", signing.dumps(code, salt=CODE_SALT))]
             return _check(request, reverse("staff:home"), form, fields, title, code=code)
@@ -211,6 +215,7 @@ def link_detail(request, pk):
         "email_form": email_form,
         "link_messages": link.messages.select_related("sent_by"),
         "read_aloud": read_aloud(link.code),
+        "link_needs": needs.flags(link),
         "enquiries": link.enquiries.only("pk", "reference", "received_at", "status")[:50],
     }
     return render(request, "staff/link.html", context, status=400 if email_form.is_bound else 200)
