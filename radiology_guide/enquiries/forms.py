@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from radiology_guide.enquiries import needs
 from radiology_guide.enquiries.models import Enquiry, EnquiryLink
 from radiology_guide.guide.models import Page
 
@@ -119,7 +120,102 @@ def clean_text(value, field_label):
     return value.strip()
 
 
-class EnquiryForm(forms.ModelForm):
+class LanguageSelect(forms.Select):
+    """Each language's <option> carries its lang (and dir), so that it is
+    spoken and drawn as its own speakers expect."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"].update(needs.language_option_attrs(value))
+        return option
+
+
+LANGUAGE_CHOICES = [
+    ("", "Choose a language"),
+    *((language.code, language.own_name) for language in needs.LANGUAGES),
+    (needs.ANOTHER_LANGUAGE, "Another language"),
+]
+
+
+class NeedsFields(forms.Form):
+    """ "Do you need anything to help you communicate with us?": the
+    patient's form and the staff's change on an enquiry's page ask the same.
+
+    Forgiving, as the question is optional and shown whole without
+    JavaScript: a language chosen or typed without ticking "An interpreter"
+    ticks it, and words typed under "Something else" tick that."""
+
+    needs = forms.MultipleChoiceField(
+        label="Do you need anything to help you communicate with us? (optional)",
+        help_text="Tick all that apply. We will use it when we reply and for any appointment.",
+        choices=needs.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Tick only the choices shown"},
+    )
+    interpreter_language = forms.ChoiceField(
+        label="If you need an interpreter, which language?",
+        choices=LANGUAGE_CHOICES,
+        widget=LanguageSelect(attrs={"class": "govuk-select"}),
+        required=False,
+        error_messages={"invalid_choice": "Choose a language from the list, or Another language"},
+    )
+    another_language = forms.CharField(
+        label="If it is another language, which one?",
+        max_length=60,
+        required=False,
+        error_messages={"max_length": "The language must be 60 characters or fewer"},
+    )
+    other_need = forms.CharField(
+        label="If you need something else, tell us what",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "What you need must be 200 characters or fewer"},
+    )
+
+    def clean_another_language(self):
+        return " ".join(clean_text(self.cleaned_data["another_language"], "The language").split())
+
+    def clean_other_need(self):
+        return " ".join(clean_text(self.cleaned_data["other_need"], "What you need").split())
+
+    def clean(self):
+        cleaned = super().clean()
+        codes = set(cleaned.get("needs") or [])
+        choice, typed = cleaned.get("interpreter_language", ""), cleaned.get("another_language", "")
+        language = typed if (choice == needs.ANOTHER_LANGUAGE or not choice) and typed else choice
+        language = "" if language == needs.ANOTHER_LANGUAGE else language
+        if choice == needs.ANOTHER_LANGUAGE and not typed and "another_language" not in self.errors:
+            self.add_error("another_language", "Enter the language you need an interpreter for")
+        if language:
+            codes.add(needs.INTERPRETER)
+        if cleaned.get("other_need"):
+            codes.add(needs.OTHER)
+        cleaned["needs"] = [code for code, _label in needs.CHOICES if code in codes]
+        cleaned["language"] = language if needs.INTERPRETER in codes else ""
+        return cleaned
+
+    def apply_to(self, instance):
+        """Put the answers on an enquiry (or a link) before it is saved."""
+        instance.communication_needs = needs.encode(self.cleaned_data["needs"])
+        instance.interpreter_language = self.cleaned_data["language"]
+        if hasattr(instance, "other_need"):
+            instance.other_need = self.cleaned_data["other_need"] if needs.OTHER in self.cleaned_data["needs"] else ""
+
+
+def needs_initial(stored, language="", other=""):
+    """The form's starting answers for needs already known (from a link, or
+    on an enquiry's page)."""
+    listed = language in needs.LANGUAGE_BY_CODE
+    return {
+        "needs": needs.decode(stored),
+        "interpreter_language": language if listed else (needs.ANOTHER_LANGUAGE if language else ""),
+        "another_language": "" if listed else language,
+        "other_need": other,
+    }
+
+
+class EnquiryForm(NeedsFields, forms.ModelForm):
     # Asked on the first page, and optional, so that nobody who fills in
     # every field they were shown is sent back to answer a new question.
     preferred_contact = forms.ChoiceField(
@@ -182,6 +278,12 @@ class EnquiryForm(forms.ModelForm):
         widgets = {"message": forms.Textarea(attrs={"rows": 5, "maxlength": 1000})}
 
     def __init__(self, *args, link: EnquiryLink | None = None, **kwargs):
+        if link is not None and link.communication_needs and not args and "data" not in kwargs:
+            # The need a receptionist heard on the phone: the form starts with it ticked.
+            kwargs["initial"] = {
+                **needs_initial(link.communication_needs, link.interpreter_language),
+                **kwargs.get("initial", {}),
+            }
         super().__init__(*args, **kwargs)
         self.link = link
         current = self.data.get("topic", "") if self.is_bound else self.initial.get("topic", "")
@@ -213,6 +315,7 @@ class EnquiryForm(forms.ModelForm):
             Field.radios("preferred_contact", legend_size=Size.SMALL, inline=True),
             Field.select("topic"),
             Field.textarea("message", max_characters=1000),
+            HTML('{% include "enquiries/includes/needs.html" %}'),
             Field.checkbox("consent"),
             Submit("send", "Send enquiry"),
         )
@@ -245,7 +348,7 @@ class EnquiryForm(forms.ModelForm):
         return clean_text(self.cleaned_data["message"], FRIENDLY_NAMES["message"])
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean()  # the needs first (NeedsFields.clean)
         email, phone = cleaned.get("email"), cleaned.get("phone")
         method = cleaned.get("preferred_contact")
         if "email" not in self.errors and "phone" not in self.errors:
@@ -265,6 +368,13 @@ class EnquiryForm(forms.ModelForm):
             raise forms.ValidationError(ASK_AGAIN)
         self.nonce, self.issued_at = token
         return cleaned
+
+    def save(self, commit=True):
+        enquiry = super().save(commit=False)
+        self.apply_to(enquiry)
+        if commit:
+            enquiry.save()
+        return enquiry
 
     def failed_spam_check(self):
         """Which check a valid form failed ("honeypot", "too quick"), or "".

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from radiology_guide.enquiries import needs
+
 # Crockford's base 32: no I, L, O or U, so a reference read out over the phone is unambiguous.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -126,6 +128,11 @@ class Enquiry(models.Model):
     link = models.ForeignKey(
         "EnquiryLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="enquiries", editable=False
     )
+    # What the patient needs to communicate with us (enquiries/needs.py):
+    # patient data like the rest of the row, deleted with it.
+    communication_needs = models.CharField(max_length=needs.MAX_STORED, blank=True, editable=False)
+    interpreter_language = models.CharField(max_length=60, blank=True, editable=False)
+    other_need = models.CharField(max_length=200, blank=True, editable=False)
     # The form's one-off token: a second submit of the same form finds this enquiry.
     submission_token = models.CharField(max_length=64, unique=True, editable=False)
 
@@ -178,6 +185,11 @@ class Enquiry(models.Model):
         """The enquiry in the staff inbox (sign-in and two-factor needed)."""
         return settings.SITE_URL + reverse("staff:enquiry", args=[self.reference])
 
+    @property
+    def need_flags(self):
+        """ "Needs an interpreter: Polish", one line a need (enquiries/needs.py)."""
+        return needs.flags(self)
+
     def set_status(self, status, user):
         self.status = status
         self.status_changed_by = user
@@ -200,6 +212,18 @@ class Enquiry(models.Model):
         self.save()
         return self.events.create(kind=kind, by=user, at=now, detail=detail)
 
+    def change_needs(self, user, codes, language="", other=""):
+        """A staff member adds or changes a need (heard on the phone, say):
+        saved and written on the timeline, or None if nothing changed."""
+        before = self.need_flags
+        self.communication_needs = needs.encode(codes)
+        self.interpreter_language = language if needs.INTERPRETER in codes else ""
+        self.other_need = other if needs.OTHER in codes else ""
+        detail = needs.describe_change(before, self.need_flags)
+        if not detail:
+            return None
+        return self.record(EnquiryEvent.Kind.NEEDS, user, detail=detail)
+
 
 class EnquiryEvent(models.Model):
     """One line of an enquiry's timeline: who did what, and when."""
@@ -209,6 +233,7 @@ class EnquiryEvent(models.Model):
         CONTACTED = "contacted", "Contacted"
         NOTE = "note", "Note"
         CLOSED = "closed", "Closed"
+        NEEDS = "needs", "Communication needs changed"
 
     NO_ANSWER = "no-answer"
     CONTACT_CHOICES = [("phone", "By phone"), ("email", "By email"), (NO_ANSWER, "Phoned, no answer")]
@@ -256,6 +281,8 @@ class EnquiryLink(models.Model):
     """A link staff send a patient: opens the guide on a topic with the form ready.
 
     It holds no patient data: the label is for staff ("Fibroid clinic leaflet").
+    A communication need the receptionist heard on the phone ("an
+    interpreter: Polish") says nothing about who; the form opens with it ticked.
     The messages that took it to a patient (LinkMessage) hold the number or
     address they went to, under the enquiries' retention.
     """
@@ -278,6 +305,8 @@ class EnquiryLink(models.Model):
         blank=True, max_length=1000, help_text="The unit's own instructions: shown first on the patient's plan."
     )
     appointment_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    communication_needs = models.CharField(max_length=needs.MAX_STORED, blank=True)
+    interpreter_language = models.CharField(max_length=60, blank=True)
 
     objects = EnquiryLinkQuerySet.as_manager()
 

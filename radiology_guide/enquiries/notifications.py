@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from radiology_guide.core.models import ClinicDetails
+from radiology_guide.enquiries import needs
 from radiology_guide.enquiries.models import Enquiry
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,9 @@ def _send(enquiry, kind, sender):
 
 
 def _notify_clinic(enquiry):
-    context = {"enquiry": enquiry, "clinic": ClinicDetails.load()}
+    # The needs without the words typed under "something else": like the
+    # message, they stay in the inbox.
+    context = {"enquiry": enquiry, "clinic": ClinicDetails.load(), "needs": needs.flags(enquiry, detailed=False)}
     send_mail(
         f"New enquiry {enquiry.reference}: {enquiry.topic_title}",
         render_to_string("emails/clinic_notification.txt", context),

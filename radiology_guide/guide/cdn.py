@@ -68,9 +68,13 @@ def _summary_path(page):
 
 def public_paths():
     """Every public page the page cache keeps: each address in the sitemap,
-    the printable summaries, the sitemap itself and robots.txt."""
+    the printable summaries, the large-print pages, the sitemap itself and
+    robots.txt."""
     summaries = Page.objects.procedures().only("slug").order_by("slug")
-    paths = [*_sitemap_paths(), *(_summary_path(page) for page in summaries), reverse("sitemap"), reverse("robots")]
+    large_print = Page.objects.filter(kind__in=[Page.Kind.SECTION, Page.Kind.SCAN, Page.Kind.PROCEDURE])
+    paths = [*_sitemap_paths(), *(_summary_path(page) for page in summaries)]
+    paths += [page.get_large_print_url() for page in large_print.only("slug", "kind").order_by("slug")]
+    paths += [reverse("sitemap"), reverse("robots")]
     return [path for path in dict.fromkeys(paths) if not path.startswith(UNCACHED_PREFIXES)]
 
 
@@ -107,6 +111,8 @@ def _changed_paths(saved):
         paths.add(obj.get_absolute_url())
         if obj.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
             paths.add(_summary_path(obj))
+        if obj.kind in (Page.Kind.SECTION, Page.Kind.SCAN, Page.Kind.PROCEDURE):
+            paths.add(obj.get_large_print_url())
     paths.add(reverse("sitemap"))  # each page's last change is in it
     return sorted(paths)
 

@@ -69,13 +69,15 @@ class Export:
 
 
 def page_paths():
-    """Every address in the sitemap, then each printable summary."""
+    """Every address in the sitemap, then each printable summary and large-print page."""
     paths = []
     for sitemap_class in SITEMAPS.values():
         sitemap = sitemap_class()
         paths += [sitemap.location(item) for item in sitemap.items()]
     summaries = Page.objects.procedures().only("slug").order_by("slug")
     paths += [reverse("guide:procedure_summary", args=[page.slug]) for page in summaries]
+    large_print = Page.objects.filter(kind__in=[Page.Kind.SECTION, Page.Kind.SCAN, Page.Kind.PROCEDURE])
+    paths += [page.get_large_print_url() for page in large_print.only("slug", "kind").order_by("slug")]
     return list(dict.fromkeys(paths))
 
 

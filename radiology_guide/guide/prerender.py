@@ -132,6 +132,20 @@ def structured_context(page):
     }
 
 
+def large_print_context(page):
+    """A guide page laid out for large print: for a scan or procedure, the
+    same blocks as its page with "When to get help" taken out to go first,
+    after the title; pictures left out (their words are in the text)."""
+    if page.kind not in (Page.Kind.SCAN, Page.Kind.PROCEDURE):
+        return {"blocks": [{"html": mark_safe(page.body_html)}]}  # noqa: S308 - sanitised when saved
+    blocks, _toc = procedure_blocks(page)
+    return {
+        "blocks": [block for block in blocks if block.get("name") != "help"],
+        "clinic": ClinicDetails.load(),
+        **structured_context(page),
+    }
+
+
 def render_main(page, sections=None, by_slug=None, clinic=None):
     """The HTML inside <main> for a guide page, from the database as it is now.
     ``sections`` and ``by_slug`` (every page to link to) save queries when

@@ -70,6 +70,26 @@ def procedure_summary(request, slug):
     return tag(render(request, template, {"page": page, "main_html": main}), [page.slug])
 
 
+def _large_print(request, kinds, slug):
+    """The page in large print (RNIB's clear print guidance; issue 24): the
+    same words, at 16 point or more, in one column, with the warning signs
+    first after the title. Rendered here rather than stored: the page cache
+    keeps it like any other public page."""
+    page = get_object_or_404(Page, slug=slug, kind__in=kinds)
+    response = render(request, "guide/large_print.html", {"page": page, **prerender.large_print_context(page)})
+    return tag(response, cdn.guide_page_keys(page))
+
+
+@require_safe
+def section_large_print(request, slug):
+    return _large_print(request, [Page.Kind.SECTION], slug)
+
+
+@require_safe
+def procedure_large_print(request, slug):
+    return _large_print(request, [Page.Kind.SCAN, Page.Kind.PROCEDURE], slug)
+
+
 @require_safe
 def procedures(request):
     """All scans and procedures, filtered by plain links and a GET form (no JavaScript)."""

@@ -1,10 +1,11 @@
 """How it is going: enquiries, links and response times for a period.
 
-Everything is counted by the database in four passes over a period's rows,
+Everything is counted by the database in six passes over a period's rows,
 whatever its length: enquiries by week and topic (the totals and the topic
 chart are sums of it), contacts by the days they arrived and were first
 contacted (the percentiles, in working days like the inbox and the promise),
-enquiries by link, and the overdue count. Python only lays the numbers out.
+enquiries by link, the overdue count, and communication needs (two, over
+only the rows that have one). Python only lays the numbers out.
 Charts are SVG drawn here, each with its numbers in a table for screen
 readers. Timings with 100,000 enquiries: bench/dashboard.py, docs/staff.md.
 """
@@ -14,12 +15,13 @@ import datetime
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from radiology_guide.core.models import ClinicDetails
+from radiology_guide.enquiries import needs
 from radiology_guide.enquiries.models import Enquiry, EnquiryLink
 from radiology_guide.staff.access import staff_required
 from radiology_guide.staff.inbox import overdue
@@ -182,6 +184,8 @@ def figures(days, now=None):
         key: sorted(rows.values(), key=lambda row: (-row["created"], row["label"])) for key, rows in link_rows.items()
     }
 
+    with_needs, need_counts, languages = communication_needs(enquiries)
+
     clinic = ClinicDetails.load()
     contact_days = working_days_to_contact(enquiries.filter(first_contacted_at__isnull=False), since, now, clinic)
     (median, p90), contacted = percentiles(contact_days, (0.5, 0.9))
@@ -202,8 +206,33 @@ def figures(days, now=None):
         "p90": p90,
         "within_promise": sum(n for days, n in contact_days.items() if days <= settings.ENQUIRY_REPLY_DAYS),
         "overdue": overdue().count(),
+        "need_counts": need_counts,
+        "with_needs": with_needs,
+        "interpreter_languages": languages,
         "reply_days": settings.ENQUIRY_REPLY_DAYS,
     }
+
+
+def communication_needs(enquiries):
+    """How many of the period's enquiries asked for each need, in one pass,
+    and the interpreters' languages in a second: what the clinic must be
+    ready to provide: (enquiries with any need, a row a need, languages)."""
+    asked = enquiries.exclude(communication_needs="")
+    totals = asked.aggregate(
+        any=Count("pk"), **{need.code: Count("pk", filter=Q(**needs.contains(need.code))) for need in needs.NEEDS}
+    )
+    rows = [{"label": need.label, "n": totals[need.code]} for need in needs.NEEDS]
+    languages = (
+        asked.filter(**needs.contains(needs.INTERPRETER))
+        .exclude(interpreter_language="")
+        .values_list("interpreter_language")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counted = collections.Counter()
+    for language, n in languages:
+        counted[needs.language_name(language)] += n
+    return totals["any"], rows, sorted(counted.items(), key=lambda item: (-item[1], item[0]))
 
 
 @staff_required

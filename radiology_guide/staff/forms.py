@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
-from radiology_guide.enquiries.forms import topic_choices
+from radiology_guide.enquiries.forms import NeedsFields, topic_choices
 from radiology_guide.enquiries.messaging import NotAMobile, uk_mobile
 from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, EnquiryLink
 from radiology_guide.enquiries.plan import appointment_from
@@ -169,8 +169,11 @@ class AppointmentForm(forms.Form):
 APPOINTMENT_FIELDS = ("appointment_date", "appointment_time", "arrival_time", "unit_instructions")
 
 
-class SendLinkForm(ContactForm, AppointmentForm):
-    """One screen: topic, label, expiry and (to send it) the patient's email.
+class SendLinkForm(NeedsFields, ContactForm, AppointmentForm):
+    """One screen: topic, label, expiry and (to send it) the patient's email;
+    and any communication need the patient mentioned, so that the form they
+    open starts with it ticked (no words of the patient's: "something else"
+    is a box without a text).
 
     The topic is a text box with a <datalist>: browsers filter the list as
     you type, with no JavaScript of ours. Without a datalist (or with a typo)
@@ -205,6 +208,10 @@ class SendLinkForm(ContactForm, AppointmentForm):
         self.fields["topic"].widget.attrs.update(list="topic-list", autocomplete="off", spellcheck="false")
         self.fields["email"].help_text = "Needed to send it by email. We use it only to send the email. Not stored."
         self.matches, self.close = [], []
+        del self.fields["other_need"]
+        self.fields["needs"].label = "Did the patient mention anything they need to communicate with us? (optional)"
+        self.fields["needs"].help_text = "The form they open will start with it ticked."
+        self.fields["interpreter_language"].label = "Which language for the interpreter?"
 
     @property
     def sending(self):
@@ -225,7 +232,7 @@ class SendLinkForm(ContactForm, AppointmentForm):
         slug, title = self.cleaned_data["topic"]
         expires = self.cleaned_data["expires"]
         extra = {"token": token} if token and not EnquiryLink.objects.filter(token=token).exists() else {}
-        return EnquiryLink.objects.create(
+        link = EnquiryLink(
             **extra,
             topic=slug,
             topic_title=title,
@@ -236,6 +243,9 @@ class SendLinkForm(ContactForm, AppointmentForm):
             arrival_time=self.cleaned_data.get("arrival_time") if self.cleaned_data.get("appointment_at") else None,
             unit_instructions=self.cleaned_data.get("unit_instructions", ""),
         )
+        self.apply_to(link)
+        link.save()
+        return link
 
 
 class ContactedForm(forms.Form):
@@ -264,3 +274,15 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter a note"},
     )
+
+
+class StaffNeedsForm(NeedsFields):
+    """Add or change a communication need on an enquiry's page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].label = "Communication needs"
+        self.fields["needs"].help_text = "Add what the patient told you, or untick what they no longer need."
+        self.fields["interpreter_language"].label = "Language for the interpreter"
+        self.fields["another_language"].label = "If another language, which one?"
+        self.fields["other_need"].label = "If something else, what?"

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from radiology_guide.core.models import ClinicDetails
+from radiology_guide.enquiries.forms import needs_initial
 from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, digits_of
 from radiology_guide.staff.access import staff_required
-from radiology_guide.staff.forms import CloseForm, ContactedForm, NoteForm
+from radiology_guide.staff.forms import CloseForm, ContactedForm, NoteForm, StaffNeedsForm
 from radiology_guide.staff.warning_signs import warning_sign
 from radiology_guide.staff.workdays import age_in_working_days, overdue_cutoff
 
@@ -85,6 +86,11 @@ def _enquiry_page(request, enquiry, forms=None, status=200):
         "contacted_form": forms.get("contacted") or ContactedForm(auto_id="contacted_%s"),
         "close_form": forms.get("closed") or CloseForm(auto_id="close_%s"),
         "note_form": forms.get("note") or NoteForm(auto_id="note_%s"),
+        "needs_form": forms.get("needs")
+        or StaffNeedsForm(
+            auto_id="needs_%s",
+            initial=needs_initial(enquiry.communication_needs, enquiry.interpreter_language, enquiry.other_need),
+        ),
         "reply_days": settings.ENQUIRY_REPLY_DAYS,
     }
     return render(request, "staff/enquiry.html", context, status=status)
@@ -117,6 +123,8 @@ def enquiry_action(request, reference, action):
         enquiry.record(EnquiryEvent.Kind.ASSIGNED, request.user, detail=request.user.get_username())
         messages.success(request, "Assigned to you.")
         return redirect("staff:enquiry", reference=enquiry.reference)
+    if action == "needs":
+        return _change_needs(request, enquiry)
     if form_class is None:
         return redirect("staff:enquiry", reference=enquiry.reference)
     prefix = {"contacted": "contacted", "closed": "close", "note": "note"}[action]
@@ -125,6 +133,17 @@ def enquiry_action(request, reference, action):
         return _enquiry_page(request, enquiry, {action: form}, status=400)
     event = enquiry.record(action, request.user, detail=form.cleaned_data[field])
     messages.success(request, done(event))
+    return redirect("staff:enquiry", reference=enquiry.reference)
+
+
+def _change_needs(request, enquiry):
+    """A need heard on the phone, or one that has gone: saved and on the timeline."""
+    form = StaffNeedsForm(request.POST, auto_id="needs_%s")
+    if not form.is_valid():
+        return _enquiry_page(request, enquiry, {"needs": form}, status=400)
+    data = form.cleaned_data
+    event = enquiry.change_needs(request.user, data["needs"], data["language"], data["other_need"])
+    messages.success(request, "Communication needs saved." if event else "The communication needs are unchanged.")
     return redirect("staff:enquiry", reference=enquiry.reference)
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from radiology_guide.core.models import ClinicDetails
-from radiology_guide.enquiries import messaging, tasks
+from radiology_guide.enquiries import messaging, needs, tasks
 from radiology_guide.enquiries.models import EnquiryLink, LinkMessage, new_link_token, one_line
 from radiology_guide.staff.access import staff_required
 from radiology_guide.staff.forms import APPOINTMENT_FIELDS, AppointmentForm, ContactForm, SendLinkForm
@@ -154,7 +154,7 @@ def send(request):
         data["topic"], data["action"] = data["pick"], data.get("then", "create")
     if data is not None and data.get("action") == "change":
         # Back from the check step to put the address right: the form as it was.
-        form = SendLinkForm(initial=data.dict())
+        form = SendLinkForm(initial={**data.dict(), "needs": data.getlist("needs")})
     else:
         form = SendLinkForm(data)
     if form.is_bound and form.is_valid():
@@ -163,6 +163,10 @@ def send(request):
             fields = [(name, form.data.get(name, "")) for name in ("label", "expires", "email", "phone")]
             # The appointment rides along only when given.
             fields += [(name, form.data[name]) for name in APPOINTMENT_FIELDS if form.data.get(name)]
+            fields += [("needs", code) for code in form.data.getlist("needs")]
+            fields += [
+                (name, form.data[name]) for name in ("interpreter_language", "another_language") if form.data.get(name)
+            ]
             slug, title = form.cleaned_data["topic"]
             fields = [("topic", title), *fields, ("code", signing.dumps(code, salt=CODE_SALT))]
             return _check(request, reverse("staff:home"), form, fields, title, code=code)
@@ -215,6 +219,7 @@ def link_detail(request, pk):
         "email_form": email_form,
         "link_messages": link.messages.select_related("sent_by"),
         "read_aloud": read_aloud(link.code),
+        "link_needs": needs.flags(link),
         "enquiries": link.enquiries.only("pk", "reference", "received_at", "status")[:50],
         "appointment_form": AppointmentForm(initial=AppointmentForm.initial_for(link), prefix="appt"),
     }

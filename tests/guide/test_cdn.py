@@ -41,6 +41,7 @@ def keys(response):
         ("/guide/diagnostic-radiology/", {"site", "diagnostic-radiology", "pages", "glossary"}),
         ("/procedures/ct-scan/", {"site", "ct-scan", "pages", "glossary"}),
         ("/procedures/ct-scan/summary/", {"site", "ct-scan"}),
+        ("/procedures/ct-scan/large-print/", {"site", "ct-scan", "pages", "glossary"}),
         ("/site-map/", {"site", "site-map", "pages"}),
         ("/robots.txt", {"site"}),
     ],
@@ -153,6 +154,7 @@ def test_a_changed_page_is_purged_by_its_full_addresses_with_the_bearer_token(
     assert request["json"] == {
         "files": [
             f"{SITE}/procedures/ct-scan/",
+            f"{SITE}/procedures/ct-scan/large-print/",
             f"{SITE}/procedures/ct-scan/summary/",
             f"{SITE}/sitemap.xml",
         ]
@@ -209,8 +211,8 @@ def test_a_failing_cdn_is_tried_again_then_given_up_with_a_log_line_that_holds_n
     assert len(purge_endpoint.requests) == 1 + len(PURGE_RETRY_DELAYS)
     assert len({json.dumps(body) for body in purge_endpoint.bodies}) == 1
     lines = [record.getMessage() for record in caplog.records if record.name == "radiology_guide.cdn"]
-    assert lines[-1] == "cdn purge gave up attempts=4 urls=3 status=500"
-    assert lines[:-1] == [f"cdn purge failed attempt={n} urls=3 status=500" for n in (1, 2, 3)]
+    assert lines[-1] == "cdn purge gave up attempts=4 urls=4 status=500"
+    assert lines[:-1] == [f"cdn purge failed attempt={n} urls=4 status=500" for n in (1, 2, 3)]
     logged = "\n".join(lines)
     assert TOKEN not in logged and "secret-internal-detail" not in logged and "guide.example.org" not in logged
 

@@ -84,7 +84,12 @@ def test_the_publish_queues_the_work_and_the_worker_warms_every_page_then_purges
         {
             "files": [
                 f"http://testserver{path}"
-                for path in ("/procedures/ct-scan/", "/procedures/ct-scan/summary/", "/sitemap.xml")
+                for path in (
+                    "/procedures/ct-scan/",
+                    "/procedures/ct-scan/large-print/",
+                    "/procedures/ct-scan/summary/",
+                    "/sitemap.xml",
+                )
             ]
         }
     ]

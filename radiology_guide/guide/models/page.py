@@ -179,6 +179,11 @@ class Page(SyncedContent):
             return reverse("guide:easy_read", args=[self.standard_slug])
         return reverse(f"guide:{self.slug}")
 
+    def get_large_print_url(self):
+        """The large-print version of a guide section, scan or procedure page."""
+        name = "section_large_print" if self.kind == self.Kind.SECTION else "procedure_large_print"
+        return reverse(f"guide:{name}", args=[self.slug])
+
     def clean(self):
         errors = {}
         for keys, message in self.problems():
