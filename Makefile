@@ -42,11 +42,14 @@ notify-server: install
 test: install
 	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
-# The same suite against PostgreSQL and Redis, but for the browser's checks of
-# layout (axe, print, weight, keyboard): the database cannot change what those
-# see, and make test runs them. The browser journeys that write to it run here too.
+# The same suite against PostgreSQL and Redis, but for the tests in Chromium,
+# which make test runs: every request, query and publish they make is also
+# made through Django's test client here. BROWSER_ON_SERVICES=1 adds the
+# browser journeys (not the layout checks: no database changes what axe,
+# print or the page weight see).
 test-services: install
-	DATABASE_URL=$(PG_URL) CACHE_URL=$(REDIS_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -m "not layout"
+	DATABASE_URL=$(PG_URL) CACHE_URL=$(REDIS_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) \
+		-m "$(if $(BROWSER_ON_SERVICES),not layout,not browser)"
 
 lint: install
 	$(VENV)/bin/ruff check .
