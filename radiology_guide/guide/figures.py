@@ -23,14 +23,10 @@ from django.conf import settings
 DIRECTORY = "img/illustrations"
 
 
-@dataclass(frozen=True)
-class Figure:
-    slug: str
-    file: str  # a name in static/img/illustrations/
-    title: str  # shown as the caption
-    alt: str  # read out instead of the picture
-    pages: tuple[str, ...]
-    steps: tuple[str, ...] = ()  # a step diagram's steps, also shown as text
+class _SvgFile:
+    """What every picture here shares: an SVG file in static/img/illustrations/."""
+
+    file: str
 
     @property
     def static_path(self) -> str:
@@ -45,6 +41,16 @@ class Figure:
         """(width, height) from the file's viewBox, for the <img>'s width and
         height attributes, so the page does not jump when the picture loads."""
         return _viewbox_size(self.path)
+
+
+@dataclass(frozen=True)
+class Figure(_SvgFile):
+    slug: str
+    file: str  # a name in static/img/illustrations/
+    title: str  # shown as the caption
+    alt: str  # read out instead of the picture
+    pages: tuple[str, ...]
+    steps: tuple[str, ...] = ()  # a step diagram's steps, also shown as text
 
 
 @functools.cache
@@ -306,22 +312,10 @@ def for_page(slug: str) -> list[Figure]:
 
 
 @dataclass(frozen=True)
-class Picture:
+class Picture(_SvgFile):
     slug: str  # what an idea names: <!-- picture: phone -->
     file: str  # a name in static/img/illustrations/
     alt: str
-
-    @property
-    def static_path(self) -> str:
-        return f"{DIRECTORY}/{self.file}"
-
-    @property
-    def path(self) -> Path:
-        return Path(settings.BASE_DIR) / "static" / self.static_path
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return _viewbox_size(self.path)
 
 
 PICTURES = (
