@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -11,10 +12,7 @@ admin.site.site_header = "Radiology Guide administration"
 admin.site.site_title = "Radiology Guide admin"
 
 urlpatterns = [
-    path("", include("radiology_guide.guide.urls")),
-    path("", include("radiology_guide.enquiries.urls")),
     path("staff/", include("radiology_guide.staff.urls")),
-    path("feedback/", include("radiology_guide.feedback.urls")),
     path("account/two-factor/", include("radiology_guide.staff.mfa_urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -22,6 +20,15 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
 ]
+# What patients read and send, in every language of settings.LANGUAGES: English
+# at today's addresses, the others under their prefix (/pl/procedures/ct-scan/).
+# The staff area and admin stay in English at one address each.
+urlpatterns += i18n_patterns(
+    path("", include("radiology_guide.guide.urls")),
+    path("", include("radiology_guide.enquiries.urls")),
+    path("feedback/", include("radiology_guide.feedback.urls")),
+    prefix_default_language=False,
+)
 
 if settings.MEDIA_URL.startswith("/"):
     # The image library's files, unless they are served from a bucket (docs/images.md).

@@ -10,6 +10,7 @@ from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.db import DatabaseError
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.middleware.locale import LocaleMiddleware
 from django.template.response import TemplateResponse
 from whitenoise.middleware import WhiteNoiseMiddleware
 
@@ -177,3 +178,20 @@ class DatabaseUnavailableMiddleware:
             response["Cache-Control"] = "no-store"
             return response.render()
         return None
+
+
+class LanguageFromPathMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, for a site whose language is in its address
+    only (i18n_patterns with English unprefixed, issue 23). Every address
+    names one language, so the response never varies with Accept-Language:
+    a shared cache or CDN keeps one copy of each page, not one per browser."""
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if vary := response.get("Vary"):
+            kept = [value for value in (part.strip() for part in vary.split(",")) if value.lower() != "accept-language"]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response

@@ -46,11 +46,11 @@ from django.utils.http import http_date, parse_http_date
 from radiology_guide.core import cdn
 from radiology_guide.core.cache import content_version
 from radiology_guide.core.middleware import SECURITY_HEADERS, log_request, request_id
-from radiology_guide.core.paths import PRIVATE_PREFIXES
+from radiology_guide.core.paths import PRIVATE_PREFIXES, in_every_language
 
 # Search results are cheap to build and endless in variety: caching them would
 # let anyone fill the cache with junk queries.
-UNCACHED_PREFIXES = PRIVATE_PREFIXES + ("/search/",)
+UNCACHED_PREFIXES = PRIVATE_PREFIXES + in_every_language(("/search/",))
 # Headers that belong to one response, never to the stored page.
 UNSTORED_HEADERS = frozenset({"date", "set-cookie", "x-cache", "x-request-id"})
 # A CDN or proxy in front may serve a stored page for a day while this server

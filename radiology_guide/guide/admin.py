@@ -409,4 +409,9 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "registration"]
 
 
-from radiology_guide.guide import admin_drafts, admin_library, admin_revisions  # noqa: E402, F401 - they register their admin
+from radiology_guide.guide import (  # noqa: E402, F401 - they register their admin
+    admin_drafts,
+    admin_library,
+    admin_revisions,
+    admin_translations,
+)

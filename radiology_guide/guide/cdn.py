@@ -27,7 +27,7 @@ from radiology_guide.core import warming
 from radiology_guide.core.pagecache import UNCACHED_PREFIXES
 from radiology_guide.guide import content_types
 from radiology_guide.guide.models import LINK_FIELDS, Page
-from radiology_guide.guide.sitemaps import SITEMAPS
+from radiology_guide.guide.sitemaps import public_locations
 
 logger = logging.getLogger("radiology_guide.cdn")
 
@@ -56,10 +56,7 @@ def guide_page_keys(page):
 
 
 def _sitemap_paths():
-    for sitemap_class in SITEMAPS.values():
-        sitemap = sitemap_class()
-        for item in sitemap.items():
-            yield sitemap.location(item)
+    return public_locations()
 
 
 def _summary_path(page):

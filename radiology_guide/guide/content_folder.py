@@ -7,7 +7,7 @@ nothing: every problem in every file is listed at once.
 
 from pathlib import Path
 
-from radiology_guide.guide import content_types, easy_read, safety_rules
+from radiology_guide.guide import content_types, easy_read, safety_rules, translation_files
 from radiology_guide.guide.content_files import (
     EASY_READ_FOLDER,
     PROCEDURE_FIELDS,
@@ -56,6 +56,10 @@ def read_content(root: Path) -> ContentSet:
             errors.append(ContentError(path, 1, "file is missing"))
             continue
         read(path, reader)
+    # Translations last, each checked against its English (issue 23).
+    english = {record.path.resolve(): record for record in content.of("page")}
+    for language, path, english_path in translation_files.translation_paths(root):
+        read(path, translation_files.read_translation, language, english.get(english_path.resolve()))
     content.images, image_errors = read_images(root)
     errors += [ContentError(error.path, error.line, error.message) for error in image_errors]
     errors += _check_unique(content) + _check_related(content, root) + _check_images(content, root)
@@ -74,7 +78,8 @@ def _check_lengths(content):
         for name, value in record.fields.items():
             limit = getattr(fields.get_field(name), "max_length", None) if isinstance(value, str) else None
             if limit and len(value) > limit:
-                line = Lines(split_front_matter(record.path)[2])(name) if record.model == "page" else record.line
+                in_front_matter = record.model in ("page", "translation")
+                line = Lines(split_front_matter(record.path)[2])(name) if in_front_matter else record.line
                 message = f"{name} is {len(value)} characters long; it can be at most {limit}"
                 errors.append(ContentError(record.path, line, message))
     return errors

@@ -8,7 +8,7 @@ one place (and its model, admin and content file format).
 
 from dataclasses import dataclass
 
-from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page
+from radiology_guide.guide.models import FAQ, ComparisonRow, GlossaryTerm, Page, Translation
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,8 +47,8 @@ class ContentType:
         return getattr(self.model, "PARENT_SLUG", "")
 
     def public_slug(self, obj):
-        """The slug of the page a patient reads this on."""
-        return self.parent_slug or obj.slug
+        """The slug of the page a patient reads this on (a translation: its English page's)."""
+        return self.parent_slug or getattr(obj, "slug", None) or obj.of_key
 
 
 # In sync order: terms first (pages link to them), pages last (a child's
@@ -82,6 +82,8 @@ CONTENT_TYPES = (
         tuple(choice for choice, _ in Page.Kind.choices),
         linked_fields=("body",),
     ),
+    # Last: what it translates is stored before it (issue 23).
+    ContentType(Translation, "translation", "key", "translation", ("main_html",), ("translation",)),
 )
 
 BY_RECORD = {content_type.record: content_type for content_type in CONTENT_TYPES}

@@ -42,12 +42,12 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from radiology_guide.core.models import ClinicDetails
 from radiology_guide.core.warming import patient_client
 from radiology_guide.guide.models import Page
-from radiology_guide.guide.sitemaps import SITEMAPS
+from radiology_guide.guide.sitemaps import public_locations
 from radiology_guide.images.models import Image
 
 #: Written into every export, so that a later export may replace the folder
@@ -69,16 +69,22 @@ class Export:
 
 
 def page_paths():
-    """Every address in the sitemap, then each printable summary and large-print page."""
-    paths = []
-    for sitemap_class in SITEMAPS.values():
-        sitemap = sitemap_class()
-        paths += [sitemap.location(item) for item in sitemap.items()]
-    summaries = Page.objects.procedures().only("slug").order_by("slug")
-    paths += [reverse("guide:procedure_summary", args=[page.slug]) for page in summaries]
-    large_print = Page.objects.filter(kind__in=[Page.Kind.SECTION, Page.Kind.SCAN, Page.Kind.PROCEDURE])
-    paths += [page.get_large_print_url() for page in large_print.only("slug", "kind").order_by("slug")]
+    """Every address in the sitemap, then every page, printable summary and
+    large-print page in every language: a reader in Polish follows links to
+    pages not yet translated too (there in English, with a notice in
+    Polish), so the copy has them as the live site does (issue 23)."""
+    paths = public_locations()
+    pages = list(Page.objects.only("kind", "slug").order_by("kind", "order", "slug"))
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            paths += [page.get_absolute_url() for page in pages]
+            paths += [reverse("guide:procedure_summary", args=[page.slug]) for page in pages if page.kind in PRINTED]
+            paths += [page.get_large_print_url() for page in pages if page.kind in LARGE_PRINT]
     return list(dict.fromkeys(paths))
+
+
+PRINTED = (Page.Kind.SCAN, Page.Kind.PROCEDURE)
+LARGE_PRINT = (Page.Kind.SECTION, Page.Kind.SCAN, Page.Kind.PROCEDURE)
 
 
 def file_for(root: Path, path: str) -> Path:
@@ -111,13 +117,18 @@ def _frame_for_mirror(text, notice):
     if start < 0 or end < 0:
         raise ExportError("a page without <main>")
     before, main, after = text[:start], text[start:end], text[end:]
-    search, enquire = reverse("guide:search"), reverse("enquiries:form")
 
     def point_to_live(part):
-        part = part.replace(f'action="{search}"', f'action="{html.escape(_live(search))}"')
-        return re.sub(
-            rf'href="{re.escape(enquire)}([^"]*)"', lambda m: f'href="{html.escape(_live(enquire))}{m[1]}"', part
-        )
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                search, enquire = reverse("guide:search"), reverse("enquiries:form")
+            part = part.replace(f'action="{search}"', f'action="{html.escape(_live(search))}"')
+            part = re.sub(
+                rf'href="{re.escape(enquire)}([^"]*)"',
+                lambda m, enquire=enquire: f'href="{html.escape(_live(enquire))}{m[1]}"',
+                part,
+            )
+        return part
 
     before, after = point_to_live(before), point_to_live(after)
     if "</header>" in before:
@@ -215,13 +226,17 @@ def _export_into(work: Path) -> Export:
     result = Export(work)
     client, secure = patient_client()
     notice = _notice(ClinicDetails.load())
-    search = reverse("guide:search")  # linked from the site map's words, so it needs a page here
-    for path in [*page_paths(), search]:
+    # Linked from the site map's words, so it needs a page here, in each language.
+    searches = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            searches.append(reverse("guide:search"))
+    for path in [*page_paths(), *searches]:
         client.cookies.clear()
         response = client.get(path, secure=secure)
         if response.status_code != 200:
             raise ExportError(f"{path} answered {response.status_code}")
-        if path == search or _is_live_only(response):
+        if path in searches or _is_live_only(response):
             content = _live_only_page(path, response)
             result.live_only.append(path)
         else:

@@ -20,10 +20,11 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from radiology_guide.core.cache import content_version
 from radiology_guide.core.models import ClinicDetails
-from radiology_guide.guide import prerender
+from radiology_guide.guide import prerender, translations
 from radiology_guide.guide.models import FAQ, LINK_FIELDS, ComparisonRow, GlossaryTerm, Page
 
 PROCEDURE_FILTERS = {
@@ -64,7 +65,7 @@ def procedures_context(chosen):
     return {
         # Only what a card shows: the stored main_html of 50 pages was 1 MB
         # read for nothing, and 3 MB more resident in every worker afterwards.
-        "pages": pages.only(*CARD_FIELDS),
+        "pages": translations.retitle(pages.only(*CARD_FIELDS)),
         "filtered": any(chosen.values()),
         "filters": [
             {
@@ -94,6 +95,8 @@ def _home_context(page, replace):
         .only(*LINK_FIELDS, "order")
         .order_by("order", "title")
     )
+    by_title = sorted(pages, key=lambda p: p.title.lower())
+    pages = translations.retitle(pages)
     by_title = sorted(pages, key=lambda p: p.title.lower())
     return {
         "sections": [p for p in pages if p.kind == Page.Kind.SECTION],
@@ -163,9 +166,12 @@ def page_template_and_context(page, replace=None, stored=False):
 
         def make_context():
             whole = Page.objects.get(pk=page.pk) if page.get_deferred_fields() else page
+            whole = translations.in_language(whole)
             return {"page": whole, **extra(whole, None)}
 
-        main = stored_main(page.slug, template, make_context)
+        # One kept copy per language: its words and its addresses (/pl/...) differ.
+        main = stored_main((get_language(), page.slug), template, make_context)
+        page = translations.in_language(page)
     else:
         main = render_main(template, {"page": page, **extra(page, replace)})
     return template, {"page": page, "main_html": main}
@@ -178,5 +184,7 @@ def procedures_main(page, chosen):
     if any(chosen.values()):
         return render_main(template, {"page": Page.objects.get(pk=page.pk), **procedures_context(chosen)})
     return stored_main(
-        page.slug, template, lambda: {"page": Page.objects.get(pk=page.pk), **procedures_context(chosen)}
+        (get_language(), page.slug),
+        template,
+        lambda: {"page": Page.objects.get(pk=page.pk), **procedures_context(chosen)},
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from radiology_guide.core.models import ClinicDetails
 from radiology_guide.guide import easy_read, figures, safety
@@ -50,10 +51,10 @@ def _neighbours(sections, slug):
 # the body section each one goes before (None: after "Recovery and going home").
 # Every scan and procedure page is laid out the same way (content/README.md).
 STRUCTURED_BLOCKS = {
-    "preparation": ("how-do-i-prepare", "How do I prepare?"),
-    "risks": ("what-are-the-risks", "What are the risks?"),
-    "sedation": ("after-sedation", "After sedation"),
-    "help": ("when-to-get-help", "When to get help"),
+    "preparation": ("how-do-i-prepare", _("How do I prepare?")),
+    "risks": ("what-are-the-risks", _("What are the risks?")),
+    "sedation": ("after-sedation", _("After sedation")),
+    "help": ("when-to-get-help", _("When to get help")),
 }
 PLACED_BEFORE = {"what-happens-on-the-day": ["preparation"], "recovery-and-going-home": ["risks"]}
 PLACED_AFTER = {"recovery-and-going-home": ["sedation", "help"]}
@@ -78,7 +79,7 @@ def procedure_blocks(page):
             if name in wanted:
                 wanted.remove(name)
                 blocks.append({"name": name})
-                toc.append({"id": STRUCTURED_BLOCKS[name][0], "title": STRUCTURED_BLOCKS[name][1], "level": 2})
+                toc.append({"id": STRUCTURED_BLOCKS[name][0], "title": str(STRUCTURED_BLOCKS[name][1]), "level": 2})
 
     for part in parts:
         match = _H2.match(part)
@@ -104,10 +105,10 @@ def structured_context(page):
         "preparation": [
             (label, _inline(preparation[key]))
             for key, label in (
-                ("eating_and_drinking", "Eating and drinking"),
-                ("medicines", "Medicines"),
-                ("what_to_bring", "What to bring"),
-                ("other", "Other things to know"),
+                ("eating_and_drinking", _("Eating and drinking")),
+                ("medicines", _("Medicines")),
+                ("what_to_bring", _("What to bring")),
+                ("other", _("Other things to know")),
             )
             if preparation.get(key)
         ],

@@ -14,12 +14,13 @@ import datetime
 from django.core import signing
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from radiology_guide.guide import changes, content_types, drafts, pages, prerender
-from radiology_guide.guide.models import Page
+from radiology_guide.guide import changes, content_types, drafts, pages, prerender, translations
+from radiology_guide.guide.models import Page, Translation
 
 SALT = "radiology_guide.guide.preview"
 LINK_LIFETIME = datetime.timedelta(days=7)
@@ -66,6 +67,8 @@ def response(request, obj, actions=None):
     """The public page that shows ``obj``, with ``obj``'s draft in it and what
     differs from the live page marked. ``actions``: a clinician's "Approve and
     publish" (guide/clinical_review.py), on the admin preview only."""
+    if isinstance(obj, Translation):
+        return _never_kept(_translation_response(request, obj, actions))
     draft = drafts.draft_of(obj)
     content_type = content_types.of(obj)
     guide_page = isinstance(obj, Page) and obj.kind != Page.Kind.PAGE
@@ -97,6 +100,31 @@ def response(request, obj, actions=None):
         "preview_actions": actions,
     }
     return _never_kept(render(request, template, context))
+
+
+def _translation_response(request, obj, actions):
+    """A translation's draft on its page, in its language (issue 23)."""
+    draft = drafts.draft_of(obj)
+    live_html = obj.main_html
+    drafts.with_draft(obj)
+    page = Page.objects.get(slug=obj.of_key)
+    with translation.override(obj.language):
+        html = translations.render(obj, page)
+        if draft and live_html:
+            html = changes.mark_changes(live_html, html)
+        shown = translations.translated_page(page, obj)
+        context = {
+            "page": shown,
+            "main_html": mark_safe(html),  # noqa: S308 - our templates, sanitised text
+            "noindex": True,
+            "preview_note": (
+                "Preview of a draft translation: patients do not see it until it is published."
+                if draft
+                else "Preview: this is the published translation; there are no unpublished changes."
+            ),
+            "preview_actions": actions,
+        }
+        return render(request, "guide/guide_page.html", context)
 
 
 def expired(request):

@@ -35,7 +35,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from radiology_guide.core.cache import bump_content_version
-from radiology_guide.guide import cdn, content_types, drafts, prerender, search
+from radiology_guide.guide import cdn, content_types, drafts, prerender, search_entries, translations
 from radiology_guide.guide.approval import (  # noqa: F401 - admin and tests name them here
     APPROVE_PERMISSION,
     PUBLISH_PERMISSION,
@@ -52,7 +52,7 @@ from radiology_guide.guide.models import (
     Draft,
     Page,
     Revision,
-    SearchEntry,
+    Translation,
     glossary_linker,
 )
 
@@ -93,31 +93,12 @@ def rerender_all(fresh=()) -> int:
     for content_type in content_types.CONTENT_TYPES:
         objs = [obj for obj in content_type.model.objects.all() if (content_type.model, obj.pk) not in skip]
         changed += len(_render_again(content_type, objs, linker))
-    return changed + prerender.prerender_all()
+    return changed + prerender.prerender_all() + translations.render_all()
 
 
 def rebuild_search_index():
     """Every entry again (after a sync): a few hundred rows, one transaction."""
-    SearchEntry.objects.all().delete()
-    SearchEntry.objects.bulk_create(
-        entry
-        for content_type in content_types.CONTENT_TYPES
-        if content_type.search_kinds
-        for obj in content_type.model.objects.all()
-        for entry in search.entries_for(obj)
-    )
-    search.store_documents()
-
-
-def _update_search(saved, deleted):
-    for obj in [*saved, *deleted]:
-        content_type = content_types.of(obj)
-        if content_type.search_kinds:
-            # Under its key now, and before (a renamed slug), if it was live.
-            keys = {content_type.key(version) for version in (obj, getattr(obj, "_live", None)) if version}
-            SearchEntry.objects.filter(kind__in=content_type.search_kinds, key__in=keys).delete()
-    SearchEntry.objects.bulk_create(entry for obj in saved for entry in search.entries_for(obj))
-    search.store_documents()
+    search_entries.rebuild_index()
 
 
 def relink(terms):
@@ -164,9 +145,17 @@ def after_change(saved=(), deleted=()):
     relinked = relink(terms) if terms else []
     if any(page in deleted or _links_changed(page) for page in pages):
         prerender.prerender_all()  # previous/next and related links name them
+        translations.render_all()
     elif pages or relinked:
         prerender.prerender_all(only={page.pk for page in pages} | set(relinked))
-    _update_search(saved, deleted)
+        slugs = {page.slug for page in pages} | set(Page.objects.filter(pk__in=relinked).values_list("slug", flat=True))
+        translations.render_all(only_pages=slugs)
+    translated = [obj for obj in saved if isinstance(obj, Translation)]
+    if translated:
+        translations.render_all(only_pages={obj.of_key for obj in translated})
+    # The English changed: its translations made from other words now say so.
+    translations.refresh_out_of_date([obj for obj in saved if not isinstance(obj, Translation)], translated)
+    search_entries.update(saved, deleted)
     retire_cached_pages(cdn.changed_paths(saved, deleted))
 
 
@@ -207,10 +196,11 @@ def publish(obj, user, note="", draft=None):
     approving = settings.PUBLISH_REQUIRES_APPROVAL
     obj._live = type(obj).objects.filter(pk=obj.pk).first() if obj.pk else None  # what other pages' links say now
     parents = []
-    if not isinstance(obj, Page):
+    own_review = isinstance(obj, (Page, Translation))  # rows, FAQs and terms: their page's
+    if not own_review:
         parents = list(Page.objects.filter(slug=obj.PARENT_SLUG, review_status=APPROVED))
     obj.save()
-    if approving and isinstance(obj, Page):
+    if approving and own_review:
         obj.approve(user)
     # The clinician approved this change to a list they had approved (or,
     # without approval, the list returns to awaiting review).
@@ -363,6 +353,7 @@ def pictures_changed(slugs, user, what="changed"):
             covered += cover(shown_on, user, f"Picture '{slug}' {what}"[:200])
     if pages:
         prerender.prerender_all(only=pages)
+        translations.render_all(only_pages=set(Page.objects.filter(pk__in=pages).values_list("slug", flat=True)))
     after_change(saved=covered)
     retire_cached_pages()
 

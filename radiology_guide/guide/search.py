@@ -24,14 +24,15 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
-from django.utils.html import escape, strip_tags
+from django.utils import translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from radiology_guide.core.cache import content_version
 from radiology_guide.guide import elsewhere, synonyms
-from radiology_guide.guide.models import FAQ, GlossaryTerm, Page, SearchEntry, Synonym
-from radiology_guide.guide.safety import structured_texts
+from radiology_guide.guide.models import SearchEntry, Synonym
 from radiology_guide.guide.words import stem
 
 START, STOP = "\x02", "\x03"
@@ -47,8 +48,6 @@ STOP_WORDS = set(
 )
 # Closing tags that end a line of text: a snippet never runs a heading into
 # the sentence after it.
-BLOCK_END = re.compile(r"</(?:h[1-6]|p|li|dt|dd|tr|caption|blockquote|summary|figcaption)>|<br\s*/?>", re.I)
-GLOSSARY_DEFINITION = re.compile(r'<span class="glossary-definition"[^>]*>.*?</span>|<svg.*?</svg>', re.S)
 SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z0-9“‘\"'(])")
 SNIPPET_WORDS = 30
 # How alike a misspelt word and a word in the index must be to swap them.
@@ -72,65 +71,18 @@ class Outcome:
     other_team: list = field(default_factory=list)
 
 
-def plain_text(html):
-    """Text with one line per block (heading, paragraph, list item, row),
-    without the glossary definitions that open in place (guide/markdown.py),
-    which belong to the glossary's own entries, or a chart's labels."""
-    html = GLOSSARY_DEFINITION.sub("", html)
-    lines = (" ".join(line.split()) for line in strip_tags(BLOCK_END.sub("\n", html)).splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def entries_for(obj) -> list:
-    """The search entries of one live object (none for a comparison row)."""
-    if isinstance(obj, Page):
-        return entries_for_page(obj)
-    if isinstance(obj, FAQ):
-        return [entry_for_faq(obj)]
-    if isinstance(obj, GlossaryTerm):
-        return [entry_for_term(obj)]
-    return []
-
-
-def entries_for_page(page):
-    if page.slug == "home":
-        return []
-    # A scan or procedure page's preparation, warning signs and risks are
-    # what people search for ("bleeding after a biopsy"), so they count too.
-    structured = "\n".join(strip_tags(text) for text in structured_texts(page.file_fields()))
-    return [
-        SearchEntry(
-            kind=page.kind,
-            key=page.slug,
-            title=page.title,
-            text="\n".join(part for part in (page.summary, plain_text(page.body_html), structured) if part),
-            url=page.get_absolute_url(),
-        )
-    ]
-
-
-def entry_for_faq(faq):
-    return SearchEntry(
-        kind="faq", key=faq.anchor, title=faq.question, text=plain_text(faq.answer_html), url=faq.get_absolute_url()
-    )
-
-
-def entry_for_term(term):
-    return SearchEntry(
-        kind="term",
-        key=term.slug,
-        title=term.term,
-        text=f"{term.aliases}\n{plain_text(term.definition_html)}",
-        url=term.get_absolute_url(),
-    )
-
-
 def search(query: str, limit: int = 20) -> list[Result]:
     return search_with_corrections(query, limit).results
 
 
-def search_with_corrections(query: str, limit: int = 20, correct: bool = True) -> Outcome:
-    """Results for what a reader typed; misspelt words are corrected unless ``correct`` is off."""
+def search_with_corrections(query: str, limit: int = 20, correct: bool = True, language=None) -> Outcome:
+    """Results for what a reader typed; misspelt words are corrected unless
+    ``correct`` is off. ``language``: the reader's (the active one): pages
+    written in it, and the English of those not translated into it; the
+    corrections and patients' words (synonyms) are English only."""
+    language = language or translation.get_language()
+    if language != settings.LANGUAGE_CODE:
+        return _search_in(language, _words(query), limit)
     words = _words(query)
     if not words:
         return Outcome()
@@ -154,6 +106,33 @@ def search_with_corrections(query: str, limit: int = 20, correct: bool = True) -
     marked = words + [word for phrase, _ in pinned for word in phrase.split()]
     results = [Result(title, url, kind, _snippet(text, marked)) for title, url, kind, text in rows]
     return Outcome(results, corrected if corrections else "", elsewhere.endoscopy_alternatives(query))
+
+
+def _search_in(language, words, limit) -> Outcome:
+    if not words:
+        return Outcome()
+    if connection.vendor == "postgresql":
+        rows = _search_postgres(words, limit, language)
+    else:
+        rows = _search_sqlite(words, limit, language)
+    rows = _titles_first(words, rows)[:limit]
+    prefix = f"/{language}"
+    return Outcome(
+        [
+            Result(title, url if url.startswith(f"{prefix}/") else prefix + url, kind, _snippet(text, words))
+            for title, url, kind, text in rows
+        ]
+    )
+
+
+def _in_language(language):
+    """(SQL, parameters) limiting entries to ``language``'s and the English of what it lacks."""
+    if language in (None, settings.LANGUAGE_CODE):
+        return "e.language = %s", [settings.LANGUAGE_CODE]
+    return (
+        "(e.language = %s OR (e.language = %s AND NOT EXISTS (SELECT 1 FROM guide_searchentry t "
+        "WHERE t.language = %s AND t.kind = e.kind AND t.key = e.key)))"
+    ), [language, settings.LANGUAGE_CODE, language]
 
 
 def _titles_first(words, rows):
@@ -248,18 +227,26 @@ def _corrections(words, phrase_words) -> dict[str, str]:
     return {typed: meant for typed, meant in found.items() if meant and meant != typed}
 
 
-def _document():
+#: PostgreSQL's text-search configuration for each language: its own
+#: stemming where PostgreSQL has one, "simple" (no stemming) where not.
+TEXT_SEARCH_CONFIGS = {"en-gb": "english", "ro": "romanian", "pl": "simple", "ur": "simple"}
+
+
+def _document(config="english"):
     """The stored vector's expression (PostgreSQL): title weighted A, text B."""
     from django.contrib.postgres.search import SearchVector
 
-    return SearchVector("title", weight="A", config="english") + SearchVector("text", weight="B", config="english")
+    return SearchVector("title", weight="A", config=config) + SearchVector("text", weight="B", config=config)
 
 
 def store_documents():
     """Store the full-text vector of every entry that has none yet (new
-    entries, after publishing or a sync). PostgreSQL only; one UPDATE."""
+    entries, after publishing or a sync), in its language's configuration.
+    PostgreSQL only; one UPDATE a language."""
     if connection.vendor == "postgresql":
-        SearchEntry.objects.filter(document__isnull=True).update(document=_document())
+        for language, _name in settings.LANGUAGES:
+            config = TEXT_SEARCH_CONFIGS.get(language, "simple")
+            SearchEntry.objects.filter(document__isnull=True, language=language).update(document=_document(config))
 
 
 def _unmatched(words):
@@ -330,7 +317,7 @@ def _closest_postgres(words):
 # -- full-text search ------------------------------------------------------------
 
 
-def _search_sqlite(words, limit):
+def _search_sqlite(words, limit, language=None):
     # Each word quoted, so FTS5 operators typed by a reader mean nothing; OR so
     # that a question with extra words still finds the page; BM25 ranks pages
     # that match more (and rarer) words, in the title most of all, first.
@@ -339,12 +326,12 @@ def _search_sqlite(words, limit):
         SELECT e.title, e.url, e.kind, e.text
         FROM guide_searchentry_fts
         JOIN guide_searchentry e ON e.id = guide_searchentry_fts.rowid
-        WHERE guide_searchentry_fts MATCH %s
+        WHERE guide_searchentry_fts MATCH %s AND {_in_language(language)[0]}
         ORDER BY bm25(guide_searchentry_fts, {TITLE_WEIGHT}, 1.0) * {_kind_weight_sql()}
         LIMIT %s
     """  # noqa: S608 - only constants are formatted in; the query is a parameter
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, limit])
+        cursor.execute(sql, [match, *_in_language(language)[1], limit])
         return cursor.fetchall()
 
 
@@ -353,11 +340,12 @@ def _kind_weight_sql():
     return f"(CASE e.kind {cases} ELSE 1.0 END)"
 
 
-def _search_postgres(words, limit):
+def _search_postgres(words, limit, language=None):
     from django.contrib.postgres.search import SearchQuery, SearchRank
     from django.db.models import Case, F, FloatField, IntegerField, Value, When
 
-    terms = [SearchQuery(word, config="english", search_type="plain") for word in words]
+    configs = dict.fromkeys(["english", TEXT_SEARCH_CONFIGS.get(language, "simple")])
+    terms = [SearchQuery(word, config=config, search_type="plain") for word in words for config in configs]
     query = terms[0]
     for term in terms[1:]:
         query |= term
@@ -372,8 +360,11 @@ def _search_postgres(words, limit):
         (Case(When(document=term, then=Value(1)), default=Value(0), output_field=IntegerField()) for term in terms),
         Value(0),
     )
+    where, params = _in_language(language)
     rows = (
-        SearchEntry.objects.filter(document=query)
+        SearchEntry.objects.alias()
+        .extra(where=[where.replace("e.", "guide_searchentry.")], params=params)  # noqa: S610 - constants only
+        .filter(document=query)
         .annotate(
             matched=matched,
             # Weights for D, C, B (text) and A (title); normalisation 1 divides by

@@ -27,7 +27,17 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from radiology_guide.guide import content_files, content_folder, content_writer, drafts, prerender, publishing, synonyms
+from radiology_guide.guide import (
+    content_files,
+    content_folder,
+    content_writer,
+    drafts,
+    prerender,
+    publishing,
+    synonyms,
+    translation_files,
+    translations,
+)
 from radiology_guide.guide.content_types import BY_RECORD, CONTENT_TYPES
 from radiology_guide.guide.models import (
     FAQ,
@@ -38,6 +48,7 @@ from radiology_guide.guide.models import (
     RenderState,
     Revision,
     SearchEntry,
+    Translation,
     content_hash,
     glossary_linker,
 )
@@ -82,6 +93,8 @@ def sync_content(root: Path, force=False, rerender=False) -> SyncReport:
         for content_type in CONTENT_TYPES:
             loaded += _sync_model(content_type, content.of(content_type.record), report, force, pages)
         drafts.record(loaded, Revision.Action.SYNCED, note="Loaded from the content files")
+        # Translations made from other English words than the files' now are out of date.
+        translations.refresh_out_of_date(Page.objects.filter(slug__in=Translation.objects.values("of_key")))
         # Glossary links on pages that did not change themselves, and any
         # change in how this version of the code renders Markdown. When
         # nothing changed, rendering 300 objects again would find nothing.
@@ -103,8 +116,8 @@ def _unapproved_change(obj, fields, pages):
     """Whether loading ``fields`` over ``obj`` (or ``obj`` itself, new or
     deleted) would change an approved page without the page's file recording
     a new approval. ``pages``: each page's fields in the files, by slug."""
-    if not settings.PUBLISH_REQUIRES_APPROVAL:
-        return False
+    if not settings.PUBLISH_REQUIRES_APPROVAL or isinstance(obj, Translation):
+        return False  # a translation's file records its own approval
     slug = obj.slug if isinstance(obj, Page) else obj.PARENT_SLUG
     page = obj if isinstance(obj, Page) and obj.pk else Page.objects.filter(slug=slug).first()
     in_file = fields if isinstance(obj, Page) else pages.get(slug)
@@ -189,6 +202,7 @@ def export_content(root: Path) -> list[Path]:
         "easy_read": content_files.EASY_READ_FOLDER,
     }  # fmt: skip
     existing_names = {content_files.file_slug(p): p for p in root.glob("*/*.md")}
+    page_paths = {}
     for slug, page in pages.items():
         if slug in ("compare", "faqs", "glossary"):
             continue
@@ -197,6 +211,7 @@ def export_content(root: Path) -> list[Path]:
             name = f"{page.order:03d}-{slug}.md" if page.kind == "section" else f"{page.standard_slug or slug}.md"
             path = root / folders[page.kind] / name
         outputs[path] = content_writer.page_text(page.file_fields())
+        page_paths[slug] = path
     if "compare" in pages:
         rows = [row.file_fields() for row in ComparisonRow.objects.order_by("order", "feature")]
         outputs[root / "comparison.md"] = content_writer.comparison_text(pages["compare"].file_fields(), rows)
@@ -206,6 +221,10 @@ def export_content(root: Path) -> list[Path]:
     if "glossary" in pages:
         terms = [term.file_fields() for term in GlossaryTerm.objects.order_by("term")]
         outputs[root / "glossary.md"] = content_writer.glossary_text(pages["glossary"].file_fields(), terms)
+
+    for trans in Translation.objects.filter(of_model="page", of_key__in=page_paths):
+        path = root / trans.language / page_paths[trans.of_key].relative_to(root)
+        outputs[path] = translation_files.translation_text(trans.file_fields())
 
     changed = export_images(root)
     if synonyms_path := synonyms.export_synonyms(root):
@@ -218,6 +237,10 @@ def export_content(root: Path) -> list[Path]:
     # Pages deleted in admin lose their file too.
     for slug, path in existing_names.items():
         if slug not in pages and path.parent.name in folders.values():
+            path.unlink()
+            changed.append(path)
+    for _language, path, _english in translation_files.translation_paths(root):
+        if path not in outputs:  # deleted in admin, or its English page was
             path.unlink()
             changed.append(path)
     # Record what is now on disk as synced. Storing the fields as read back also

@@ -7,11 +7,13 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from radiology_guide.core.cdn import tag
 from radiology_guide.core.paths import NOT_FOR_SEARCH_ENGINES
-from radiology_guide.guide import cdn, pages, prerender, search
+from radiology_guide.guide import cdn, pages, prerender, search, translations
 from radiology_guide.guide.easy_read import slug_for as easy_read_slug
 from radiology_guide.guide.models import LINK_FIELDS, Page
 
@@ -38,7 +40,17 @@ def _guide_page(request, kinds, slug):
         raise Http404
     if settings.DEBUG or not page.main_html:  # to be rendered now: load the whole row
         page.refresh_from_db()
-    response = render(request, "guide/guide_page.html", {"page": page, "main_html": prerender.main_html(page)})
+    main = prerender.main_html(page)
+    if not translations.is_english():  # issue 23: the translation, or the English with a notice
+        page = translations.in_language(page)
+        if page.translation is not None and page.translation.main_html:
+            main = mark_safe(page.translation.main_html)  # noqa: S308 - rendered from our templates when saved
+        else:
+            page.translation = None
+            main = mark_safe(translations.english_main(main, get_language()))  # noqa: S308 - as above
+    # In English on a page in another language: there for the reader, not for search engines.
+    noindex = getattr(page, "translation", "") is None
+    response = render(request, "guide/guide_page.html", {"page": page, "main_html": main, "noindex": noindex})
     return tag(response, cdn.guide_page_keys(page))
 
 
@@ -136,7 +148,7 @@ def contact(request):
 def site_map(request):
     """Every page, for people (the XML sitemap is for search engines)."""
     template = "guide/site_map.html"
-    main = pages.stored_main("site-map", template, _site_map_context)
+    main = pages.stored_main((get_language(), "site-map"), template, _site_map_context)
     return tag(render(request, template, {"main_html": main}), ["site-map", cdn.PAGES_KEY])
 
 
@@ -162,7 +174,9 @@ def search_results(request):
     outcome = search.search_with_corrections(query, correct=not request.GET.get("exact")) if query else search.Outcome()
     results = outcome.results
     suggestions = (
-        [] if results else list(Page.objects.filter(slug__in=SUGGESTED).only("kind", "slug", "title", "summary"))
+        []
+        if results
+        else translations.retitle(Page.objects.filter(slug__in=SUGGESTED).only("kind", "slug", "title", "summary"))
     )
     return render(
         request,

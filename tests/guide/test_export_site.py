@@ -56,8 +56,8 @@ def test_every_page_is_exported_with_the_live_main_content(client, live, tmp_pat
     for path in [*paths, *summaries]:
         exported = mirror.file_for(output, path)
         assert exported.is_file(), path
-        if path == "/enquire/":
-            continue  # the form lives only on the live site (below)
+        if path.endswith("/enquire/"):
+            continue  # the form lives only on the live site (below), in every language
         # Byte for byte: the warming's client renders exactly what a patient's request does.
         assert main_of(exported.read_text()) == main_of(live_get(client, path).text), path
     assert (output / "index.html").is_file() and (output / "sitemap.xml").is_file()

@@ -1,7 +1,8 @@
 """Guide content and its records. One module a kind of thing, bottom up:
 ``base`` (what all content shares), ``children`` (comparison rows, FAQs,
 glossary terms), ``page`` (pages and reviewer profiles), ``records``
-(search index, drafts, revisions, synonyms). Import from here."""
+(search index, drafts, revisions, synonyms), ``translation`` (a page or
+entry in another language). Import from here."""
 
 from radiology_guide.guide.models.base import (
     APPROVED,
@@ -15,6 +16,7 @@ from radiology_guide.guide.models.base import (
 from radiology_guide.guide.models.children import FAQ, ChildContent, ComparisonRow, GlossaryTerm, glossary_linker
 from radiology_guide.guide.models.page import Page, PageQuerySet, ReviewerProfile
 from radiology_guide.guide.models.records import EXTRA_TARGETS, Draft, RenderState, Revision, SearchEntry, Synonym
+from radiology_guide.guide.models.translation import TRANSLATED_LANGUAGES, Translation
 
 __all__ = [
     "APPROVED",
@@ -34,6 +36,8 @@ __all__ = [
     "Revision",
     "SearchEntry",
     "Synonym",
+    "TRANSLATED_LANGUAGES",
+    "Translation",
     "SyncedContent",
     "add_years",
     "content_hash",

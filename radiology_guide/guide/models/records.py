@@ -28,10 +28,12 @@ class SearchEntry(models.Model):
     title = models.CharField(max_length=200)
     text = models.TextField()
     url = models.CharField(max_length=200)
+    # The language it is written in (issue 23): a translation has entries of its own.
+    language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)
     document = SearchVectorField(null=True, editable=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="unique_search_entry")]
+        constraints = [models.UniqueConstraint(fields=["kind", "key", "language"], name="unique_search_entry_language")]
 
     def __str__(self):
         return self.title

@@ -14,8 +14,13 @@ import types
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from radiology_guide.guide.models import Page
+from radiology_guide.guide.sitemaps import languages_of
 
 register = template.Library()
 
@@ -41,8 +46,9 @@ SITE_LINKS = {
 CLINIC_FIELDS = ("name", "phone", "email", "address", "opening_hours")
 
 
-@functools.lru_cache(maxsize=128)
-def _render(template_name, clinic_values, current):
+@functools.lru_cache(maxsize=256)
+def _render(template_name, clinic_values, current, language):
+    # ``language``: the active one, part of the key (its words and its addresses).
     clinic = types.SimpleNamespace(**dict(zip(CLINIC_FIELDS, clinic_values, strict=True)))
     links = {key: reverse(name, args=args) for key, (name, args) in SITE_LINKS.items()}
     context = {"clinic": clinic, "site_links": links, "current": current}
@@ -57,7 +63,63 @@ def _frame(context, template_name):
         current = f"section:{match.kwargs.get('slug')}"
     if settings.DEBUG:  # a template edit shows on the next request
         _render.cache_clear()
-    return _render(template_name, tuple(getattr(clinic, field) for field in CLINIC_FIELDS), current)
+    clinic_values = tuple(getattr(clinic, field) for field in CLINIC_FIELDS)
+    return _render(template_name, clinic_values, current, translation.get_language())
+
+
+def _in_each_language(request):
+    """(code, name, address) for each of settings.LANGUAGES: this page's
+    address in that language (urls.py: English unprefixed); on a page that
+    is not there (a 404), each language's home page."""
+    if request is None or getattr(request, "resolver_match", None) is None:
+        links = []
+        for code, name in settings.LANGUAGES:
+            with translation.override(code):
+                links.append((code, name, reverse("guide:home")))
+        return links
+    return [(code, name, translate_url(request.path, code)) for code, name in settings.LANGUAGES]
+
+
+def html_lang(code):
+    """A language code as HTML and hreflang write it: "en-GB", "pl"."""
+    language, _, region = code.partition("-")
+    return f"{language}-{region.upper()}" if region else language
+
+
+@register.filter(name="html_lang")
+def html_lang_filter(code):
+    return html_lang(code)
+
+
+@register.inclusion_tag("includes/languages.html", takes_context=True)
+def language_list(context):
+    """The header's list of languages, each named in itself, each a plain
+    link to this page in that language (no JavaScript, no cookie)."""
+    current = translation.get_language()
+    links = [
+        {"code": html_lang(code), "name": name, "url": url, "current": code == current}
+        for code, name, url in _in_each_language(context.get("request"))
+    ]
+    return {"languages": links}
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """<link rel="alternate" hreflang> for this page in every language, and
+    x-default (the English), so search engines offer each reader theirs."""
+    request, page = context.get("request"), context.get("page")
+    if request is None or getattr(request, "resolver_match", None) is None:
+        return ""
+    written_in = languages_of(page) if isinstance(page, Page) else [code for code, _name in settings.LANGUAGES]
+    links = [
+        (html_lang(code), request.build_absolute_uri(url))
+        for code, _name, url in _in_each_language(request)
+        if code in written_in
+    ]
+    links.append(("x-default", links[0][1]))
+    return mark_safe(  # noqa: S308 - language codes from settings, addresses escaped below
+        "\n  ".join(f'<link rel="alternate" hreflang="{code}" href="{escape(url)}">' for code, url in links)
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -68,3 +130,15 @@ def site_header(context):
 @register.simple_tag(takes_context=True)
 def site_footer(context):
     return _frame(context, "includes/footer.html")
+
+
+@register.inclusion_tag("includes/translation_notice.html", takes_context=True)
+def translation_notice(context):
+    """On a content page in another language than English: who translated
+    it and who checked it, or that it is not translated yet (issue 23)."""
+    page, language = context.get("page"), translation.get_language()
+    if page is None or language == settings.LANGUAGE_CODE or not hasattr(page, "translation"):
+        return {"show": False}
+    request = context.get("request")
+    english_url = translate_url(request.path, settings.LANGUAGE_CODE) if request else "/"
+    return {"show": True, "translation": page.translation, "english_url": english_url, "clinic": context.get("clinic")}
