@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from radiology_guide.enquiries import needs
+from radiology_guide.enquiries.masking import masked_email, masked_phone
 
 # Crockford's base 32: no I, L, O or U, so a reference read out over the phone is unambiguous.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -357,16 +358,6 @@ class EnquiryLink(models.Model):
             EnquiryLink.objects.filter(pk=self.pk).update(opens=models.F("opens") + 1)
 
 
-def masked_phone(number):
-    """07700900123 -> 07••• •••123: enough for staff to tell two numbers apart."""
-    return f"{number[:2]}••• •••{number[-3:]}" if len(number) > 5 else "•••"
-
-
-def masked_email(address):
-    name, _at, domain = address.partition("@")
-    return f"{name[:1]}•••@{domain}" if domain else "•••"
-
-
 class LinkMessageQuerySet(models.QuerySet):
     def older_than(self, days):
         return self.filter(created_at__lt=timezone.now() - timedelta(days=days))
@@ -432,7 +423,6 @@ class LinkMessage(models.Model):
     def masked_to(self):
         if not self.to:
             return _("address not kept") if self.channel == self.Channel.EMAIL else _("number erased")
-
         return masked_phone(self.to) if self.channel == self.Channel.SMS else masked_email(self.to)
 
     @property

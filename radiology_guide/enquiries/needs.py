@@ -18,8 +18,16 @@ from django.utils.translation import gettext_lazy as _
 @dataclass(frozen=True)
 class Need:
     code: str
-    label: str  # what the patient ticks
-    flag: str  # what staff read: "Needs large print"
+    ticked: str  # what the patient ticks, translated when read (``label``)
+    flagged: str  # what staff read: "Needs large print" (``flag``)
+
+    @property
+    def label(self):
+        return str(self.ticked)  # in the language of the page being made
+
+    @property
+    def flag(self):
+        return str(self.flagged)
 
 
 NEEDS = [
@@ -33,7 +41,8 @@ NEEDS = [
     Need("other", _("Something else"), _("Needs something else")),
 ]
 BY_CODE = {need.code: need for need in NEEDS}
-CHOICES = [(need.code, need.label) for need in NEEDS]
+CHOICES = [(need.code, need.ticked) for need in NEEDS]  # lazy: translated when the form is shown
+
 INTERPRETER, OTHER = "interpreter", "other"
 
 
@@ -92,7 +101,7 @@ def flags(enquiry, detailed=True):
     words of the patient's)."""
     lines = []
     for code in decode(enquiry.communication_needs):
-        text = str(BY_CODE[code].flag)
+        text = BY_CODE[code].flag
         if code == INTERPRETER and enquiry.interpreter_language:
             # Translators: a need and its detail, like "Needs an interpreter: Polish".
             text = gettext("%(need)s: %(detail)s") % {
