@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from radiology_guide.core.models import ClinicDetails
 
@@ -12,15 +13,17 @@ class ClinicDetailsAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "phone", "email", "address", "opening_hours"]}),
         (
-            "Visiting the clinic page (/visiting/)",
+            _("Visiting the clinic page (/visiting/)"),
             {
                 "fields": ["getting_here", "parking", "step_free_access"],
-                "description": "Plain sentences, a blank line between paragraphs. Left empty, the page asks people "
-                "to call you instead.",
+                "description": _(
+                    "Plain sentences, a blank line between paragraphs. Left empty, the page asks people "
+                    "to call you instead."
+                ),
             },
         ),
         (
-            "Working days (how the 'reply within 2 working days' promise is counted)",
+            _("Working days (how the 'reply within 2 working days' promise is counted)"),
             {"fields": ["working_days", "bank_holidays"]},
         ),
     ]

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from radiology_guide.core.cache import bump_content_version
 
@@ -43,7 +45,8 @@ def validate_weekdays(value):
     words = value.replace(",", " ").split()
     unknown = [word for word in words if word[:3].lower() not in WEEKDAYS]
     if unknown or not words:
-        raise ValidationError("List days as Mon Tue Wed Thu Fri Sat Sun, separated by spaces")
+        # The English abbreviations: what parse_weekdays reads, whatever the admin's language.
+        raise ValidationError(gettext("List days as Mon Tue Wed Thu Fri Sat Sun, separated by spaces"))
 
 
 def parse_dates(value):
@@ -56,7 +59,9 @@ def validate_dates(value):
             try:
                 date.fromisoformat(line.strip())
             except ValueError:
-                raise ValidationError(f"'{line.strip()}' is not a date like 2026-12-25") from None
+                raise ValidationError(
+                    gettext("'%(line)s' is not a date like 2026-12-25") % {"line": line.strip()}
+                ) from None
 
 
 class ClinicDetails(models.Model):
@@ -75,11 +80,11 @@ class ClinicDetails(models.Model):
     # line between paragraphs. Left empty, the page asks people to call instead
     # of showing made-up directions.
     getting_here = models.TextField(
-        "getting here", blank=True, help_text="Public transport, walking and cycling: how to reach the clinic."
+        _("getting here"), blank=True, help_text=_("Public transport, walking and cycling: how to reach the clinic.")
     )
-    parking = models.TextField(blank=True, help_text="Where to park, what it costs, Blue Badge spaces.")
+    parking = models.TextField(blank=True, help_text=_("Where to park, what it costs, Blue Badge spaces."))
     step_free_access = models.TextField(
-        "step-free access", blank=True, help_text="Step-free routes, lifts, accessible toilets, hearing loops."
+        _("step-free access"), blank=True, help_text=_("Step-free routes, lifts, accessible toilets, hearing loops.")
     )
     # What "2 working days" counts (ENQUIRY_REPLY_DAYS): the days staff answer
     # enquiries, less the bank holidays listed.
@@ -87,17 +92,17 @@ class ClinicDetails(models.Model):
         max_length=40,
         default="Mon Tue Wed Thu Fri",
         validators=[validate_weekdays],
-        help_text="The days staff answer enquiries, like 'Mon Tue Wed Thu Fri'.",
+        help_text=_("The days staff answer enquiries, like 'Mon Tue Wed Thu Fri'."),
     )
     bank_holidays = models.TextField(
         blank=True,
         default=DEFAULT_BANK_HOLIDAYS,
         validators=[validate_dates],
-        help_text="Days the clinic is closed, one a line, like 2026-12-25.",
+        help_text=_("Days the clinic is closed, one a line, like 2026-12-25."),
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = "clinic details"
+        verbose_name = verbose_name_plural = _("clinic details")
 
     def __str__(self):
         return self.name

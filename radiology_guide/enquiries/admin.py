@@ -3,6 +3,8 @@ import csv
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from radiology_guide.enquiries.models import Enquiry, EnquiryEvent, EnquiryLink, erase_contact, inbox_workers
 
@@ -32,10 +34,10 @@ class EnquiryAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     actions = ["export_csv", "erase_same_contact"]
     fieldsets = [
-        ("Enquiry", {"fields": ["reference", "received_at", "topic_title", "link", "message"]}),
-        ("Contact", {"fields": ["name", "email", "phone", "preferred_contact"]}),
+        (_("Enquiry"), {"fields": ["reference", "received_at", "topic_title", "link", "message"]}),
+        (_("Contact"), {"fields": ["name", "email", "phone", "preferred_contact"]}),
         (
-            "Handling",
+            _("Handling"),
             {
                 "fields": [
                     "status",
@@ -48,7 +50,7 @@ class EnquiryAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Emails", {"fields": ["notified_at", "notify_attempts", "acknowledged_at", "consent_at"]}),
+        (_("Emails"), {"fields": ["notified_at", "notify_attempts", "acknowledged_at", "consent_at"]}),
     ]
     # The admin shows every read-only value escaped, so any HTML a patient typed is inert.
     readonly_fields = [
@@ -72,7 +74,7 @@ class EnquiryAdmin(admin.ModelAdmin):
             obj.set_status(obj.status, request.user)
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Download the selected enquiries as CSV", permissions=["view"])
+    @admin.action(description=_("Download the selected enquiries as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -85,14 +87,21 @@ class EnquiryAdmin(admin.ModelAdmin):
         return response
 
     @admin.action(
-        description="Erase every enquiry from the same email or phone as the selected ones", permissions=["delete"]
+        description=_("Erase every enquiry from the same email or phone as the selected ones"), permissions=["delete"]
     )
     def erase_same_contact(self, request, queryset):
         total = sent = 0
         for enquiry in list(queryset):
             erased, texts = erase_contact(enquiry.email, enquiry.phone)
             total, sent = total + erased, sent + texts
-        self.message_user(request, f"Erased {total} enquiry(s) and {sent} link message(s).", messages.SUCCESS)
+        # Two counts, each with its own plural, in one sentence.
+        enquiries = ngettext("%(count)d enquiry", "%(count)d enquiries", total) % {"count": total}
+        texts = ngettext("%(count)d link message", "%(count)d link messages", sent) % {"count": sent}
+        self.message_user(
+            request,
+            gettext("Erased %(enquiries)s and %(messages)s.") % {"enquiries": enquiries, "messages": texts},
+            messages.SUCCESS,
+        )
 
 
 def _csv_safe(value):

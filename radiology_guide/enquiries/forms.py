@@ -11,17 +11,19 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import slug_re
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from radiology_guide.enquiries import needs
 from radiology_guide.enquiries.models import Enquiry, EnquiryLink
 from radiology_guide.guide.models import Page
 
-OTHER_TOPIC = ("other", "Something else")
+OTHER_TOPIC = ("other", _("Something else"))
 # One answer for every spam check, so that a bot learns nothing about which
 # one stopped it; a person who tripped one just sends the form again.
-ASK_AGAIN = "Check your details, then send the form again"
+ASK_AGAIN = _("Check your details, then send the form again")
 TOKEN_SALT = "enquiries.form-token"  # noqa: S105 - a signing salt, not a password
 # Letters in any script, marks (accents), spaces, apostrophes, hyphens and full stops.
 NAME_CHARACTERS = re.compile(r"^[\w\s'’.\-]+$")
@@ -37,10 +39,10 @@ def topic_choices():
     for slug, title, kind in pages.values_list("slug", "title", "kind"):
         groups[kind].append((slug, title))
     return [
-        ("", "Choose a topic"),
-        ("Scans", groups["scan"]),
-        ("Procedures", groups["procedure"]),
-        ("About radiology", groups["section"]),
+        ("", _("Choose a topic")),
+        (_("Scans"), groups["scan"]),
+        (_("Procedures"), groups["procedure"]),
+        (_("About radiology"), groups["section"]),
         OTHER_TOPIC,
     ]
 
@@ -76,14 +78,20 @@ def patient_topic_choices(current=""):
     if slug_re.match(current) and current != OTHER_TOPIC[0]:
         # Only a slug reaches the database: PostgreSQL refuses a NUL byte.
         here = list(Page.objects.filter(kind=Page.Kind.SECTION, slug=current).values_list("slug", "title"))
-    return [("", "Choose a topic"), ("Scans", groups["scan"]), ("Procedures", groups["procedure"]), *here, OTHER_TOPIC]
+    return [
+        ("", _("Choose a topic")),
+        (_("Scans"), groups["scan"]),
+        (_("Procedures"), groups["procedure"]),
+        *here,
+        OTHER_TOPIC,
+    ]
 
 
 FRIENDLY_NAMES = {
-    "name": "Your name",
-    "email": "Your email address",
-    "phone": "Your phone number",
-    "message": "Your message",
+    "name": _("Your name"),
+    "email": _("Your email address"),
+    "phone": _("Your phone number"),
+    "message": _("Your message"),
 }
 
 
@@ -116,7 +124,9 @@ def read_form_token(value):
 
 def clean_text(value, field_label):
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value):
-        raise forms.ValidationError(f"{field_label} must not contain hidden control characters")
+        raise forms.ValidationError(
+            gettext("%(field)s must not contain hidden control characters") % {"field": field_label}
+        )
     return value.strip()
 
 
@@ -131,9 +141,9 @@ class LanguageSelect(forms.Select):
 
 
 LANGUAGE_CHOICES = [
-    ("", "Choose a language"),
+    ("", _("Choose a language")),
     *((language.code, language.own_name) for language in needs.LANGUAGES),
-    (needs.ANOTHER_LANGUAGE, "Another language"),
+    (needs.ANOTHER_LANGUAGE, _("Another language")),
 ]
 
 
@@ -146,38 +156,38 @@ class NeedsFields(forms.Form):
     ticks it, and words typed under "Something else" tick that."""
 
     needs = forms.MultipleChoiceField(
-        label="Do you need anything to help you communicate with us? (optional)",
-        help_text="Tick all that apply. We will use it when we reply and for any appointment.",
+        label=_("Do you need anything to help you communicate with us? (optional)"),
+        help_text=_("Tick all that apply. We will use it when we reply and for any appointment."),
         choices=needs.CHOICES,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        error_messages={"invalid_choice": "Tick only the choices shown"},
+        error_messages={"invalid_choice": _("Tick only the choices shown")},
     )
     interpreter_language = forms.ChoiceField(
-        label="If you need an interpreter, which language?",
+        label=_("If you need an interpreter, which language?"),
         choices=LANGUAGE_CHOICES,
         widget=LanguageSelect(attrs={"class": "govuk-select"}),
         required=False,
-        error_messages={"invalid_choice": "Choose a language from the list, or Another language"},
+        error_messages={"invalid_choice": _("Choose a language from the list, or Another language")},
     )
     another_language = forms.CharField(
-        label="If it is another language, which one?",
+        label=_("If it is another language, which one?"),
         max_length=60,
         required=False,
-        error_messages={"max_length": "The language must be 60 characters or fewer"},
+        error_messages={"max_length": _("The language must be 60 characters or fewer")},
     )
     other_need = forms.CharField(
-        label="If you need something else, tell us what",
+        label=_("If you need something else, tell us what"),
         max_length=200,
         required=False,
-        error_messages={"max_length": "What you need must be 200 characters or fewer"},
+        error_messages={"max_length": _("What you need must be 200 characters or fewer")},
     )
 
     def clean_another_language(self):
-        return " ".join(clean_text(self.cleaned_data["another_language"], "The language").split())
+        return " ".join(clean_text(self.cleaned_data["another_language"], gettext("The language")).split())
 
     def clean_other_need(self):
-        return " ".join(clean_text(self.cleaned_data["other_need"], "What you need").split())
+        return " ".join(clean_text(self.cleaned_data["other_need"], gettext("What you need")).split())
 
     def clean(self):
         cleaned = super().clean()
@@ -186,7 +196,7 @@ class NeedsFields(forms.Form):
         language = typed if (choice == needs.ANOTHER_LANGUAGE or not choice) and typed else choice
         language = "" if language == needs.ANOTHER_LANGUAGE else language
         if choice == needs.ANOTHER_LANGUAGE and not typed and "another_language" not in self.errors:
-            self.add_error("another_language", "Enter the language you need an interpreter for")
+            self.add_error("another_language", gettext("Enter the language you need an interpreter for"))
         if language:
             codes.add(needs.INTERPRETER)
         if cleaned.get("other_need"):
@@ -219,29 +229,29 @@ class EnquiryForm(NeedsFields, forms.ModelForm):
     # Asked on the first page, and optional, so that nobody who fills in
     # every field they were shown is sent back to answer a new question.
     preferred_contact = forms.ChoiceField(
-        label="If you give both, how should we contact you? (optional)",
-        help_text="If you do not choose, we will email you.",
+        label=_("If you give both, how should we contact you? (optional)"),
+        help_text=_("If you do not choose, we will email you."),
         choices=Enquiry.ContactMethod.choices,
         widget=forms.RadioSelect,
         required=False,
-        error_messages={"invalid_choice": "Select email or phone"},
+        error_messages={"invalid_choice": _("Select email or phone")},
     )
     topic = forms.ChoiceField(
-        label="What is your enquiry about?",
+        label=_("What is your enquiry about?"),
         choices=[],
         error_messages={
-            "required": "Select what your enquiry is about",
-            "invalid_choice": "Select what your enquiry is about",
+            "required": _("Select what your enquiry is about"),
+            "invalid_choice": _("Select what your enquiry is about"),
         },
     )
     consent = forms.BooleanField(
-        label="I agree that the clinic can store these details to reply to me",
-        error_messages={"required": "Tick the box to agree that we can store your details to reply to you"},
+        label=_("I agree that the clinic can store these details to reply to me"),
+        error_messages={"required": _("Tick the box to agree that we can store your details to reply to you")},
     )
     # Call it 'website' so that bots fill it in; people never see it.
     website = forms.CharField(
         required=False,
-        label="Leave this empty",
+        label=_("Leave this empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     form_token = forms.CharField(widget=forms.HiddenInput)
@@ -250,30 +260,30 @@ class EnquiryForm(NeedsFields, forms.ModelForm):
         model = Enquiry
         fields = ["name", "email", "phone", "preferred_contact", "topic", "message"]
         labels = {
-            "name": "Full name",
-            "email": "Email address",
-            "phone": "Phone number",
-            "message": "Your message (optional)",
+            "name": _("Full name"),
+            "email": _("Email address"),
+            "phone": _("Phone number"),
+            "message": _("Your message (optional)"),
         }
         help_texts = {
-            "email": "We will only use this to reply to you.",
-            "phone": "For example, 07700 900 982 or +44 20 7946 0000.",
-            "message": (
+            "email": _("We will only use this to reply to you."),
+            "phone": _("For example, 07700 900 982 or +44 20 7946 0000."),
+            "message": _(
                 "Tell us briefly what you would like to ask. Do not include your medical history. "
                 "This form is not for urgent matters: if you need help now, call 111, or 999 in an emergency."
             ),
         }
         error_messages = {
             "name": {
-                "required": "Enter your full name",
-                "max_length": "Your name must be 100 characters or fewer",
+                "required": _("Enter your full name"),
+                "max_length": _("Your name must be 100 characters or fewer"),
             },
             "email": {
-                "invalid": "Enter an email address in the correct format, like name@example.com",
-                "max_length": "Your email address must be 254 characters or fewer",
+                "invalid": _("Enter an email address in the correct format, like name@example.com"),
+                "max_length": _("Your email address must be 254 characters or fewer"),
             },
-            "phone": {"max_length": "Your phone number must be 30 characters or fewer"},
-            "message": {"max_length": "Your message must be 1,000 characters or fewer"},
+            "phone": {"max_length": _("Your phone number must be 30 characters or fewer")},
+            "message": {"max_length": _("Your message must be 1,000 characters or fewer")},
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 5, "maxlength": 1000})}
 
@@ -289,15 +299,15 @@ class EnquiryForm(NeedsFields, forms.ModelForm):
         current = self.data.get("topic", "") if self.is_bound else self.initial.get("topic", "")
         self.fields["topic"].choices = patient_topic_choices(link.topic if link else str(current))
         for name, label in FRIENDLY_NAMES.items():
-            self.fields[name].error_messages["null_characters_not_allowed"] = (
-                f"{label} must not contain hidden control characters"
-            )
+            self.fields[name].error_messages["null_characters_not_allowed"] = gettext(
+                "%(field)s must not contain hidden control characters"
+            ) % {"field": label}
         self.fields["name"].widget.attrs.update(autocomplete="name", spellcheck="false")
         self.fields["email"].widget.attrs.update(autocomplete="email", spellcheck="false")
         self.fields["phone"].widget.attrs.update(autocomplete="tel")
         self.fields["phone"].widget.input_type = "tel"
         self.fields["consent"].help_text = format_html(
-            'Read our <a href="{}">privacy notice</a> to see how we use and protect your details.',
+            gettext('Read our <a href="{}">privacy notice</a> to see how we use and protect your details.'),
             reverse("guide:privacy"),
         )
         self.helper = FormHelper()
@@ -306,10 +316,10 @@ class EnquiryForm(NeedsFields, forms.ModelForm):
         self.helper.layout = Layout(
             Field.text("name", field_width=20),
             Fieldset(
-                HTML('<p class="govuk-hint">Give us at least one way to reach you.</p>'),
+                HTML(format_html('<p class="govuk-hint">{}</p>', gettext("Give us at least one way to reach you."))),
                 Field.text("email", field_width=30),
                 Field.text("phone", field_width=20),
-                legend="How can we reach you?",
+                legend=gettext("How can we reach you?"),
                 legend_size=Size.MEDIUM,
             ),
             Field.radios("preferred_contact", legend_size=Size.SMALL, inline=True),
@@ -317,15 +327,15 @@ class EnquiryForm(NeedsFields, forms.ModelForm):
             Field.textarea("message", max_characters=1000),
             HTML('{% include "enquiries/includes/needs.html" %}'),
             Field.checkbox("consent"),
-            Submit("send", "Send enquiry"),
+            Submit("send", gettext("Send enquiry")),
         )
 
     def clean_name(self):
         name = clean_text(self.cleaned_data["name"], FRIENDLY_NAMES["name"])
         if not name:
-            raise forms.ValidationError("Enter your full name")
+            raise forms.ValidationError(gettext("Enter your full name"))
         if not NAME_CHARACTERS.match(name) or name.replace("_", "") != name:
-            raise forms.ValidationError("Your name must only include letters, spaces, hyphens and apostrophes")
+            raise forms.ValidationError(gettext("Your name must only include letters, spaces, hyphens and apostrophes"))
         return " ".join(name.split())
 
     def clean_email(self):
@@ -341,7 +351,7 @@ class EnquiryForm(NeedsFields, forms.ModelForm):
             return ""
         digits = [ch for ch in phone if ch.isdigit()]
         if not PHONE_CHARACTERS.match(phone) or not 7 <= len(digits) <= 15:
-            raise forms.ValidationError("Enter a phone number, like 07700 900 982 or +44 20 7946 0000")
+            raise forms.ValidationError(gettext("Enter a phone number, like 07700 900 982 or +44 20 7946 0000"))
         return " ".join(phone.split())
 
     def clean_message(self):
@@ -353,11 +363,11 @@ class EnquiryForm(NeedsFields, forms.ModelForm):
         method = cleaned.get("preferred_contact")
         if "email" not in self.errors and "phone" not in self.errors:
             if not email and not phone:
-                self.add_error("email", "Enter an email address or a phone number, so that we can reply")
+                self.add_error("email", gettext("Enter an email address or a phone number, so that we can reply"))
             elif method == Enquiry.ContactMethod.PHONE and not phone:
-                self.add_error("phone", "Enter a phone number, or choose email")
+                self.add_error("phone", gettext("Enter a phone number, or choose email"))
             elif method == Enquiry.ContactMethod.EMAIL and not email:
-                self.add_error("email", "Enter an email address, or choose phone")
+                self.add_error("email", gettext("Enter an email address, or choose phone"))
             elif not method:
                 # One way to reach them is the way we reply; with both, email (as the hint says).
                 cleaned["preferred_contact"] = Enquiry.ContactMethod.EMAIL if email else Enquiry.ContactMethod.PHONE
@@ -401,4 +411,8 @@ class EnquiryForm(NeedsFields, forms.ModelForm):
         """The page's full title (the list may show a shorter one)."""
         topic = self.cleaned_data["topic"]
         title = Page.objects.filter(slug=topic).values_list("title", flat=True).first()
+        # Stored for staff: "Something else" in the site's own language, whatever the patient read.
+        if topic == OTHER_TOPIC[0]:
+            with translation.override(settings.LANGUAGE_CODE):
+                return str(OTHER_TOPIC[1])
         return title or choice_label(self.fields["topic"].choices, topic) or topic

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from radiology_guide.core.models import ClinicDetails
 from radiology_guide.enquiries.models import LinkMessage, one_line
@@ -60,7 +62,7 @@ class NotAMobile(ValueError):
     pass
 
 
-NOT_UK = "Enter a mobile number: it starts with 07 or +44 7, like 07700 900123"
+NOT_UK = _("Enter a mobile number: it starts with 07 or +44 7, like 07700 900123")
 
 
 def uk_mobile(typed):
@@ -72,11 +74,11 @@ def uk_mobile(typed):
     elif compact.startswith("+"):
         raise NotAMobile(NOT_UK)
     if not re.fullmatch(r"[0-9]+", compact):
-        raise NotAMobile("Enter a UK mobile number using only numbers and spaces, like 07700 900123")
+        raise NotAMobile(gettext("Enter a UK mobile number using only numbers and spaces, like 07700 900123"))
     if not compact.startswith("07"):
         raise NotAMobile(NOT_UK)
     if len(compact) != 11:
-        raise NotAMobile("A UK mobile number has 11 digits, like 07700 900123")
+        raise NotAMobile(gettext("A UK mobile number has 11 digits, like 07700 900123"))
     return compact
 
 
@@ -91,7 +93,10 @@ def email_content(link):
     """(subject, plain-text body) of the link's email, for the mail server and Notify alike."""
     clinic = ClinicDetails.load()
     context = {"link": link, "clinic": clinic, "site_url": settings.SITE_URL}
-    subject = one_line(f"{one_line(clinic.name)}: information about {link.topic_title}")
+    subject = one_line(
+        gettext("%(clinic)s: information about %(topic)s")
+        % {"clinic": one_line(clinic.name), "topic": link.topic_title}
+    )
     return subject, render_to_string("emails/enquiry_link.txt", context)
 
 
@@ -127,7 +132,7 @@ def send(message_id):
         if message.send_after > timezone.now():
             return  # early: its task, or send_link_messages, comes back at its time
     if not message.link.is_live:
-        _finish(message, LinkMessage.Status.NOT_DELIVERED, "", "The link was revoked or expired before it went.")
+        _finish(message, LinkMessage.Status.NOT_DELIVERED, "", LINK_GONE)
         return
     # Claim it: of two workers holding the same task, only one sends.
     claimed = LinkMessage.objects.filter(pk=message.pk, attempts=message.attempts).update(
@@ -145,7 +150,8 @@ def send(message_id):
     except HTTPError as error:
         if 400 <= error.status_code < 500 and error.status_code != 429:
             # Refused for good (a number Notify will not text, a trial-mode key, a wrong template).
-            _finish(message, LinkMessage.Status.NOT_DELIVERED, "", f"Notify refused it: {_notify_error(error)}")
+            reason = gettext("Notify refused it: %(error)s") % {"error": _notify_error(error)}
+            _finish(message, LinkMessage.Status.NOT_DELIVERED, "", reason)
             logger.warning("link message refused message=%s status=%s", message.pk, error.status_code)
             return
         logger.warning("link message not sent message=%s status=%s", message.pk, error.status_code)
@@ -156,21 +162,32 @@ def send(message_id):
     logger.info("link message sent message=%s channel=%s notify_id=%s", message.pk, message.channel, reply["id"])
 
 
+# Why a message did not go, stored on it in English and translated where
+# staff read it (templates/staff/includes/delivery.html), so that a reason
+# written by the worker reads in each reader's language.
+LINK_GONE = gettext_noop("The link was revoked or expired before it went.")
+NUMBER_ERASED = gettext_noop("The number was erased.")
+APPOINTMENT_CANCELLED = gettext_noop("The appointment was cancelled.")
+APPOINTMENT_CHANGED = gettext_noop("The appointment changed.")
+APPOINTMENT_PASSED = gettext_noop("The appointment has passed.")
+NOTIFY_UNREACHABLE = gettext_noop("Notify could not be reached. Send it again.")
+
+
 def reminder_problem(message):
     """Why a reminder from a patient's plan must not go now, or "": checked
     just before it goes, as the link and the appointment may have changed
     since it was asked for."""
     link = message.link
     if not message.to:
-        return "The number was erased."
+        return NUMBER_ERASED
     if not link.is_live:
-        return "The link was revoked or expired before it went."
+        return LINK_GONE
     if link.appointment_at is None:
-        return "The appointment was cancelled."
+        return APPOINTMENT_CANCELLED
     if link.appointment_at != message.for_appointment:
-        return "The appointment changed."
+        return APPOINTMENT_CHANGED
     if link.appointment_at <= timezone.now():
-        return "The appointment has passed."
+        return APPOINTMENT_PASSED
     return ""
 
 
@@ -178,7 +195,7 @@ def give_up(message_id):
     """After the last try: staff see it was not sent, and can send it again."""
     message = LinkMessage.objects.filter(pk=message_id, status=LinkMessage.Status.QUEUED).first()
     if message:
-        _finish(message, LinkMessage.Status.NOT_DELIVERED, "", "Notify could not be reached. Send it again.")
+        _finish(message, LinkMessage.Status.NOT_DELIVERED, "", NOTIFY_UNREACHABLE)
 
 
 def _send_through_notify(message):
@@ -228,12 +245,17 @@ def _finish(message, status, notify_status, reason):
 
 
 # Notify's delivery statuses, and what they mean for the patient, in our words.
+# Stored in English, translated where staff read them (as the reasons above).
 NOT_DELIVERED_REASONS = {
-    "permanent-failure": "The number or address does not exist, or the network refused it. Check it with the patient.",
-    "temporary-failure": "The phone was off or out of signal, or the inbox was full, until Notify stopped trying. "
-    "You can send it again.",
-    "technical-failure": "A problem between Notify and its provider stopped it going. Send it again.",
+    "permanent-failure": gettext_noop(
+        "The number or address does not exist, or the network refused it. Check it with the patient."
+    ),
+    "temporary-failure": gettext_noop(
+        "The phone was off or out of signal, or the inbox was full, until Notify stopped trying. You can send it again."
+    ),
+    "technical-failure": gettext_noop("A problem between Notify and its provider stopped it going. Send it again."),
 }
+
 STILL_SENDING = {"created", "sending", "pending", "sent"}
 
 

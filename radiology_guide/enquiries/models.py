@@ -13,8 +13,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from radiology_guide.enquiries import needs
+from radiology_guide.enquiries.masking import masked_email, masked_phone
 
 # Crockford's base 32: no I, L, O or U, so a reference read out over the phone is unambiguous.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -98,21 +101,21 @@ def digits_of(phone):
 
 class Enquiry(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        CONTACTED = "contacted", "Contacted"
-        CLOSED = "closed", "Closed"
-        HELD = "held", "Held (over the rate limit)"
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        CLOSED = "closed", _("Closed")
+        HELD = "held", _("Held (over the rate limit)")
 
     class ContactMethod(models.TextChoices):
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone"
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
 
     class Outcome(models.TextChoices):
-        ANSWERED = "answered", "Question answered"
-        BOOKED = "booked", "Appointment booked"
-        REFERRED = "referred", "Referred elsewhere"
-        NO_REPLY = "no-reply", "No reply after trying"
-        OTHER = "other", "Other"
+        ANSWERED = "answered", _("Question answered")
+        BOOKED = "booked", _("Appointment booked")
+        REFERRED = "referred", _("Referred elsewhere")
+        NO_REPLY = "no-reply", _("No reply after trying")
+        OTHER = "other", _("Other")
 
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
     received_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
@@ -121,7 +124,7 @@ class Enquiry(models.Model):
     phone = models.CharField(max_length=30, blank=True)
     phone_digits = models.CharField(max_length=30, blank=True, editable=False, db_index=True)
     preferred_contact = models.CharField(max_length=10, choices=ContactMethod.choices)
-    topic = models.CharField(max_length=80, help_text="The guide page the enquiry is about, or 'other'.")
+    topic = models.CharField(max_length=80, help_text=_("The guide page the enquiry is about, or 'other'."))
     topic_title = models.CharField(max_length=200)
     message = models.TextField(blank=True, max_length=1000)
     consent_at = models.DateTimeField(editable=False)
@@ -140,7 +143,7 @@ class Enquiry(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    notes = models.TextField(blank=True, help_text="Internal notes. Never shown to the patient.")
+    notes = models.TextField(blank=True, help_text=_("Internal notes. Never shown to the patient."))
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -160,7 +163,7 @@ class Enquiry(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
-        verbose_name_plural = "enquiries"
+        verbose_name_plural = _("enquiries")
         # The one permission for the staff area (radiology_guide.staff.access).
         permissions = [("use_staff_area", "Can use the staff area: send links and answer enquiries")]
         indexes = [
@@ -229,14 +232,14 @@ class EnquiryEvent(models.Model):
     """One line of an enquiry's timeline: who did what, and when."""
 
     class Kind(models.TextChoices):
-        ASSIGNED = "assigned", "Assigned"
-        CONTACTED = "contacted", "Contacted"
-        NOTE = "note", "Note"
-        CLOSED = "closed", "Closed"
-        NEEDS = "needs", "Communication needs changed"
+        ASSIGNED = "assigned", _("Assigned")
+        CONTACTED = "contacted", _("Contacted")
+        NOTE = "note", _("Note")
+        CLOSED = "closed", _("Closed")
+        NEEDS = "needs", _("Communication needs changed")
 
     NO_ANSWER = "no-answer"
-    CONTACT_CHOICES = [("phone", "By phone"), ("email", "By email"), (NO_ANSWER, "Phoned, no answer")]
+    CONTACT_CHOICES = [("phone", _("By phone")), ("email", _("By email")), (NO_ANSWER, _("Phoned, no answer"))]
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -290,7 +293,7 @@ class EnquiryLink(models.Model):
     token = models.CharField(max_length=32, unique=True, default=new_link_token, editable=False)
     topic = models.CharField(max_length=80)
     topic_title = models.CharField(max_length=200)
-    label = models.CharField(max_length=100, blank=True, help_text="For staff only. No patient details.")
+    label = models.CharField(max_length=100, blank=True, help_text=_("For staff only. No patient details."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -300,9 +303,11 @@ class EnquiryLink(models.Model):
     # preparation plan (enquiries/plan.py). A time, not who it is for; cleared
     # by purge_enquiries with the messages.
     appointment_at = models.DateTimeField(null=True, blank=True)
-    arrival_time = models.TimeField(null=True, blank=True, help_text="When to arrive, if not at the appointment time.")
+    arrival_time = models.TimeField(
+        null=True, blank=True, help_text=_("When to arrive, if not at the appointment time.")
+    )
     unit_instructions = models.TextField(
-        blank=True, max_length=1000, help_text="The unit's own instructions: shown first on the patient's plan."
+        blank=True, max_length=1000, help_text=_("The unit's own instructions: shown first on the patient's plan.")
     )
     appointment_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     communication_needs = models.CharField(max_length=needs.MAX_STORED, blank=True)
@@ -314,7 +319,7 @@ class EnquiryLink(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return self.label or f"{self.topic_title} link"
+        return self.label or _("%(topic)s link") % {"topic": self.topic_title}
 
     def save(self, *args, **kwargs):
         self.topic_title = one_line(self.topic_title)
@@ -353,16 +358,6 @@ class EnquiryLink(models.Model):
             EnquiryLink.objects.filter(pk=self.pk).update(opens=models.F("opens") + 1)
 
 
-def masked_phone(number):
-    """07700900123 -> 07••• •••123: enough for staff to tell two numbers apart."""
-    return f"{number[:2]}••• •••{number[-3:]}" if len(number) > 5 else "•••"
-
-
-def masked_email(address):
-    name, _, domain = address.partition("@")
-    return f"{name[:1]}•••@{domain}" if domain else "•••"
-
-
 class LinkMessageQuerySet(models.QuerySet):
     def older_than(self, days):
         return self.filter(created_at__lt=timezone.now() - timedelta(days=days))
@@ -383,24 +378,24 @@ class LinkMessage(models.Model):
     Emails through the mail server keep no address (``to`` is empty)."""
 
     class Channel(models.TextChoices):
-        SMS = "sms", "Text message"
-        EMAIL = "email", "Email"
+        SMS = "sms", _("Text message")
+        EMAIL = "email", _("Email")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to go"
-        SENDING = "sending", "Still sending"
-        DELIVERED = "delivered", "Delivered"
-        NOT_DELIVERED = "not-delivered", "Not delivered"
+        QUEUED = "queued", _("Waiting to go")
+        SENDING = "sending", _("Still sending")
+        DELIVERED = "delivered", _("Delivered")
+        NOT_DELIVERED = "not-delivered", _("Not delivered")
         # Handed to the mail server, or written to var/sms without Notify: no receipt will come.
-        HANDED_OVER = "handed-over", "Sent"
+        HANDED_OVER = "handed-over", pgettext_lazy("message status", "Sent")
         # A reminder that will not go: staff cancelled it, or the appointment changed.
-        CANCELLED = "cancelled", "Cancelled"
+        CANCELLED = "cancelled", _("Cancelled")
 
     link = models.ForeignKey(EnquiryLink, on_delete=models.CASCADE, related_name="messages")
     channel = models.CharField(max_length=5, choices=Channel.choices)
     to = models.CharField(max_length=254, blank=True, editable=False)
     subject = models.CharField(max_length=200, blank=True, editable=False)
-    body = models.TextField(editable=False, help_text="As the patient reads it.")
+    body = models.TextField(editable=False, help_text=_("As the patient reads it."))
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -427,7 +422,7 @@ class LinkMessage(models.Model):
     @property
     def masked_to(self):
         if not self.to:
-            return "address not kept" if self.channel == self.Channel.EMAIL else "number erased"
+            return _("address not kept") if self.channel == self.Channel.EMAIL else _("number erased")
         return masked_phone(self.to) if self.channel == self.Channel.SMS else masked_email(self.to)
 
     @property

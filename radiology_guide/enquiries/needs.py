@@ -11,26 +11,38 @@ SQLite), and so that adding a need to this list needs no migration.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Need:
     code: str
-    label: str  # what the patient ticks
-    flag: str  # what staff read: "Needs large print"
+    ticked: str  # what the patient ticks, translated when read (``label``)
+    flagged: str  # what staff read: "Needs large print" (``flag``)
+
+    @property
+    def label(self):
+        return str(self.ticked)  # in the language of the page being made
+
+    @property
+    def flag(self):
+        return str(self.flagged)
 
 
 NEEDS = [
-    Need("easy-read", "Easy Read (short sentences and pictures)", "Needs Easy Read"),
-    Need("large-print", "Large print", "Needs large print"),
-    Need("interpreter", "An interpreter", "Needs an interpreter"),
-    Need("bsl", "A British Sign Language (BSL) interpreter", "Needs a BSL interpreter"),
-    Need("braille", "Braille", "Needs braille"),
-    Need("hearing-loop", "A hearing loop", "Needs a hearing loop"),
-    Need("helper", "Someone to help you, like a carer or a friend", "Needs someone to help them"),
-    Need("other", "Something else", "Needs something else"),
+    Need("easy-read", _("Easy Read (short sentences and pictures)"), _("Needs Easy Read")),
+    Need("large-print", _("Large print"), _("Needs large print")),
+    Need("interpreter", _("An interpreter"), _("Needs an interpreter")),
+    Need("bsl", _("A British Sign Language (BSL) interpreter"), _("Needs a BSL interpreter")),
+    Need("braille", _("Braille"), _("Needs braille")),
+    Need("hearing-loop", _("A hearing loop"), _("Needs a hearing loop")),
+    Need("helper", _("Someone to help you, like a carer or a friend"), _("Needs someone to help them")),
+    Need("other", _("Something else"), _("Needs something else")),
 ]
 BY_CODE = {need.code: need for need in NEEDS}
-CHOICES = [(need.code, need.label) for need in NEEDS]
+CHOICES = [(need.code, need.ticked) for need in NEEDS]  # lazy: translated when the form is shown
+
 INTERPRETER, OTHER = "interpreter", "other"
 
 
@@ -38,23 +50,23 @@ INTERPRETER, OTHER = "interpreter", "other"
 class Language:
     code: str  # BCP 47, also the value the form sends
     own_name: str  # as its speakers write it
-    english: str  # for staff booking the interpreter
+    english: str  # for staff booking the interpreter (translated for staff who read another language)
     direction: str = "ltr"
 
 
 # The languages most spoken in England and Wales after English (2021 census),
 # each named in itself; any other is typed in.
 LANGUAGES = [
-    Language("pl", "Polski", "Polish"),
-    Language("ro", "Română", "Romanian"),
-    Language("pa", "ਪੰਜਾਬੀ", "Panjabi"),
-    Language("ur", "اردو", "Urdu", "rtl"),
-    Language("pt", "Português", "Portuguese"),
-    Language("es", "Español", "Spanish"),
-    Language("ar", "العربية", "Arabic", "rtl"),
-    Language("bn", "বাংলা", "Bengali"),
-    Language("gu", "ગુજરાતી", "Gujarati"),
-    Language("it", "Italiano", "Italian"),
+    Language("pl", "Polski", _("Polish")),
+    Language("ro", "Română", _("Romanian")),
+    Language("pa", "ਪੰਜਾਬੀ", _("Panjabi")),
+    Language("ur", "اردو", _("Urdu"), "rtl"),
+    Language("pt", "Português", _("Portuguese")),
+    Language("es", "Español", _("Spanish")),
+    Language("ar", "العربية", _("Arabic"), "rtl"),
+    Language("bn", "বাংলা", _("Bengali")),
+    Language("gu", "ગુજરાતી", _("Gujarati")),
+    Language("it", "Italiano", _("Italian")),
 ]
 LANGUAGE_BY_CODE = {language.code: language for language in LANGUAGES}
 ANOTHER_LANGUAGE = "another"
@@ -79,7 +91,7 @@ def contains(code):
 def language_name(value):
     """A language for staff: "Polish" for a listed code, else what was typed."""
     language = LANGUAGE_BY_CODE.get(value)
-    return language.english if language else value
+    return str(language.english) if language else value
 
 
 def flags(enquiry, detailed=True):
@@ -91,9 +103,16 @@ def flags(enquiry, detailed=True):
     for code in decode(enquiry.communication_needs):
         text = BY_CODE[code].flag
         if code == INTERPRETER and enquiry.interpreter_language:
-            text = f"{text}: {language_name(enquiry.interpreter_language)}"
+            # Translators: a need and its detail, like "Needs an interpreter: Polish".
+            text = gettext("%(need)s: %(detail)s") % {
+                "need": text,
+                "detail": language_name(enquiry.interpreter_language),
+            }
         elif code == OTHER and getattr(enquiry, "other_need", ""):  # a link keeps no words of its own
-            text = f"{text}: {enquiry.other_need}" if detailed else f"{text} (see the inbox)"
+            if detailed:
+                text = gettext("%(need)s: %(detail)s") % {"need": text, "detail": enquiry.other_need}
+            else:
+                text = gettext("%(need)s (see the inbox)") % {"need": text}
         lines.append(text)
     return lines
 
@@ -116,8 +135,10 @@ def describe_change(before, after):
     added = [line for line in after if line not in before]
     removed = [line for line in before if line not in after]
     parts = []
+    # Stored on the timeline in the language of the staff member who made the change.
     if added:
-        parts.append("Added: " + "; ".join(added) + ".")
+        parts.append(gettext("Added: %(needs)s.") % {"needs": "; ".join(added)})
     if removed:
-        parts.append("Removed: " + "; ".join(removed) + ".")
+        parts.append(gettext("Removed: %(needs)s.") % {"needs": "; ".join(removed)})
+
     return " ".join(parts)

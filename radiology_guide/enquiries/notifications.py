@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from radiology_guide.core.models import ClinicDetails
 from radiology_guide.enquiries import needs
@@ -49,7 +50,8 @@ def _notify_clinic(enquiry):
     # message, they stay in the inbox.
     context = {"enquiry": enquiry, "clinic": ClinicDetails.load(), "needs": needs.flags(enquiry, detailed=False)}
     send_mail(
-        f"New enquiry {enquiry.reference}: {enquiry.topic_title}",
+        gettext("New enquiry %(reference)s: %(topic)s")
+        % {"reference": enquiry.reference, "topic": enquiry.topic_title},
         render_to_string("emails/clinic_notification.txt", context),
         None,
         settings.ENQUIRY_NOTIFY_EMAILS,
@@ -63,7 +65,7 @@ def _notify_clinic(enquiry):
 def _acknowledge(enquiry):
     context = {"enquiry": enquiry, "clinic": ClinicDetails.load()}
     send_mail(
-        f"We have received your enquiry ({enquiry.reference})",
+        gettext("We have received your enquiry (%(reference)s)") % {"reference": enquiry.reference},
         render_to_string("emails/acknowledgement.txt", context),
         None,
         [enquiry.email],

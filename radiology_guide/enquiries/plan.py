@@ -20,9 +20,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, ngettext
 
 from radiology_guide.core.models import ClinicDetails
+from radiology_guide.enquiries import messaging
 from radiology_guide.enquiries.models import EnquiryLink, LinkMessage
 from radiology_guide.guide.timing import BadWhen, parse_when
 
@@ -42,14 +44,15 @@ def local(moment):
 
 
 def say_day(day):
-    """'Wednesday 9 December'."""
-    return f"{day:%A} {day.day} {day:%B}"
+    """'Wednesday 9 December', the day's and month's names in the active language."""
+    # Translators: a day in a plan, as Django's date format: "Wednesday 9 December".
+    return dateformat.format(day, gettext("l j F"))
 
 
 def say_moment(moment):
     """'Wednesday 9 December, 18:00', in London time."""
     moment = local(moment)
-    return f"{say_day(moment.date())}, {moment:%H:%M}"
+    return gettext("%(day)s, %(time)s") % {"day": say_day(moment.date()), "time": f"{moment:%H:%M}"}
 
 
 @dataclass
@@ -144,7 +147,8 @@ def set_appointment(link, appointment_at, arrival_time=None, instructions=""):
     link.appointment_at, link.arrival_time, link.unit_instructions = appointment_at, arrival_time, instructions
     if changed and link.pk:
         link.appointment_changed_at = timezone.now()
-        reason = "The appointment changed." if appointment_at else "The appointment was cancelled."
+        # In English, translated where staff read it (enquiries/messaging.py's reasons).
+        reason = messaging.APPOINTMENT_CHANGED if appointment_at else messaging.APPOINTMENT_CANCELLED
         cancel_reminders(link.reminders_waiting(), reason)
     link.save()
 
@@ -156,9 +160,7 @@ def cancel_reminders(reminders, reason):
 def reminder_text(plan, step):
     clinic = ClinicDetails.load()
     context = {"clinic": clinic, "step": step, "plan": plan, "site_url": settings.SITE_URL}
-    from radiology_guide.enquiries.messaging import gsm_friendly
-
-    return gsm_friendly(render_to_string("sms/plan_reminder.txt", context).strip())
+    return messaging.gsm_friendly(render_to_string("sms/plan_reminder.txt", context).strip())
 
 
 class NoReminder(ValueError):
@@ -174,11 +176,19 @@ def ask_for_reminder(plan, number, phone, now=None):
     now = now or timezone.now()
     step = plan.step(number)
     if step is None:
-        raise NoReminder("Choose a step of your plan")
+        raise NoReminder(gettext("Choose a step of your plan"))
     if step.remind_at <= now:
-        raise NoReminder("That time has passed. Choose a later step")
+        raise NoReminder(gettext("That time has passed. Choose a later step"))
     if plan.link.reminders_waiting().count() >= MAX_REMINDERS:
-        raise NoReminder(f"This plan already has {MAX_REMINDERS} reminders waiting. Call the unit to change them")
+        raise NoReminder(
+            ngettext(
+                "This plan already has %(count)d reminder waiting. Call the unit to change it",
+                "This plan already has %(count)d reminders waiting. Call the unit to change them",
+                MAX_REMINDERS,
+            )
+            % {"count": MAX_REMINDERS}
+        )
+
     message = LinkMessage.objects.create(
         link=plan.link,
         channel=LinkMessage.Channel.SMS,

@@ -11,6 +11,7 @@ import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
 from icalendar import Alarm, Calendar, Event
 
 
@@ -32,14 +33,15 @@ def plan_calendar(plan, clinic) -> bytes:
     event.add("uid", f"plan-{link.pk}-{utc(plan.appointment):%Y%m%dT%H%M%SZ}@{host}")
     event.add("dtstamp", utc(datetime.datetime.now(datetime.UTC)))
     event.add("dtstart", utc(plan.appointment))
-    event.add("summary", f"{link.topic_title} at {clinic.name}")
+    event.add("summary", gettext("%(topic)s at %(clinic)s") % {"topic": link.topic_title, "clinic": clinic.name})
     lines = []
     if plan.arrival:
-        lines.append(f"Arrive by {plan.arrival:%H:%M}.")
+        lines.append(gettext("Arrive by %(time)s.") % {"time": f"{plan.arrival:%H:%M}"})
     if link.unit_instructions:
-        lines.append(f"From the unit: {link.unit_instructions}")
-    lines.append(f"Your preparation plan: {plan_url}")
-    lines.append("If your appointment letter says something different, follow your letter.")
+        lines.append(gettext("From the unit: %(instructions)s") % {"instructions": link.unit_instructions})
+    lines.append(gettext("Your preparation plan: %(url)s") % {"url": plan_url})
+    lines.append(gettext("If your appointment letter says something different, follow your letter."))
+
     event.add("description", "\n".join(lines))
     event.add("url", plan_url)
     event.add("location", ", ".join(line.strip() for line in clinic.address.splitlines() if line.strip()))

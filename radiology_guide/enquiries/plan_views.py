@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -20,20 +22,26 @@ from radiology_guide.guide import prerender
 
 class ReminderForm(forms.Form):
     step = forms.TypedChoiceField(
-        label="Which step?", coerce=int, widget=forms.RadioSelect, error_messages={"required": "Choose a step"}
+        label=_("Which step?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a step")},
     )
     phone = forms.CharField(
-        label="Your mobile number",
+        label=_("Your mobile number"),
         max_length=30,
-        help_text="A UK mobile, like 07700 900123. We use it only for this reminder, and delete it with the link.",
-        error_messages={"required": "Enter your mobile number"},
+        help_text=_("A UK mobile, like 07700 900123. We use it only for this reminder, and delete it with the link."),
+        error_messages={"required": _("Enter your mobile number")},
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
 
     def __init__(self, *args, plan, now, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["step"].choices = [
-            (step.number, f"{step.when}: {step.what}") for step in plan.steps if not step.is_past(now)
+            # Translators: a plan's step, like "Wednesday 9 December, 18:00: Stop eating".
+            (step.number, gettext("%(when)s: %(what)s") % {"when": step.when, "what": step.what})
+            for step in plan.steps
+            if not step.is_past(now)
         ]
 
     def clean_phone(self):

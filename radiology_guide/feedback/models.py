@@ -5,6 +5,7 @@ page, the answer, the optional comment and when.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PageFeedbackQuerySet(models.QuerySet):
@@ -23,7 +24,7 @@ class PageFeedbackQuerySet(models.QuerySet):
 
 
 class PageFeedback(models.Model):
-    path = models.CharField("page", max_length=200, db_index=True)
+    path = models.CharField(_("page"), max_length=200, db_index=True)
     useful = models.BooleanField()
     comment = models.TextField(blank=True, max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -32,8 +33,10 @@ class PageFeedback(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "page feedback"
-        verbose_name_plural = "page feedback"
+        verbose_name = _("page feedback")
+        verbose_name_plural = _("page feedback")
 
     def __str__(self):
-        return f"{self.path}: {'useful' if self.useful else 'not useful'}"
+        if self.useful:
+            return _("%(page)s: useful") % {"page": self.path}
+        return _("%(page)s: not useful") % {"page": self.path}

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from radiology_guide.enquiries import plan
@@ -25,7 +26,9 @@ def appointment(request, pk):
     if request.POST.get("action") == "cancel":
         with transaction.atomic():
             plan.set_appointment(link, None, None, "")
-        messages.success(request, "Appointment cancelled. The patient's plan is gone, and its reminders will not go.")
+        messages.success(
+            request, gettext("Appointment cancelled. The patient's plan is gone, and its reminders will not go.")
+        )
         logger.info("link appointment cancelled link=%s user=%s", link.pk, request.user.pk)
         return redirect("staff:link", pk=link.pk)
     form = AppointmentForm(request.POST, prefix="appt")
@@ -35,7 +38,11 @@ def appointment(request, pk):
     with transaction.atomic():
         arrival = form.cleaned_data["arrival_time"] if form.cleaned_data["appointment_at"] else None
         plan.set_appointment(link, form.cleaned_data["appointment_at"], arrival, form.cleaned_data["unit_instructions"])
-    notice = "Appointment changed: the patient's plan shows the new times." if changed else "Appointment saved."
+    notice = (
+        gettext("Appointment changed: the patient's plan shows the new times.")
+        if changed
+        else gettext("Appointment saved.")
+    )
     messages.success(request, notice)
     logger.info("link appointment saved link=%s user=%s", link.pk, request.user.pk)
     return redirect("staff:link", pk=link.pk)
@@ -46,7 +53,13 @@ def appointment(request, pk):
 def cancel_reminder(request, pk, message_pk):
     link = get_object_or_404(EnquiryLink, pk=pk)
     reminder = link.reminders_waiting().filter(pk=message_pk)
-    if plan.cancel_reminders(reminder, f"Cancelled by {request.user.get_username()} on {timezone.localdate():%d %b}."):
-        messages.success(request, "Reminder cancelled. It will not be sent.")
+    # Stored on the reminder in the language of the staff member who cancelled it.
+    reason = gettext("Cancelled by %(user)s on %(date)s.") % {
+        "user": request.user.get_username(),
+        "date": f"{timezone.localdate():%d %b}",
+    }
+    if plan.cancel_reminders(reminder, reason):
+        messages.success(request, gettext("Reminder cancelled. It will not be sent."))
+
         logger.info("plan reminder cancelled message=%s user=%s", message_pk, request.user.pk)
     return redirect("staff:link", pk=link.pk)

@@ -17,7 +17,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from radiology_guide.core.models import ClinicDetails
@@ -27,7 +29,7 @@ from radiology_guide.staff.access import staff_required
 from radiology_guide.staff.inbox import overdue
 from radiology_guide.staff.workdays import working_days_between
 
-PERIODS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days", "365": "Last 12 months"}
+PERIODS = {"7": _("Last 7 days"), "30": _("Last 30 days"), "90": _("Last 90 days"), "365": _("Last 12 months")}
 TOP_TOPICS = 8
 WEEK_TOPICS = 4  # columns in the week-by-topic table that still fit a phone
 
@@ -153,7 +155,8 @@ def figures(days, now=None):
     ):
         week_topics[week][title] += n
     weekly = [
-        {"label": f"w/c {start:%-d %b}", "n": sum(counts.values())}
+        # Translators: "week commencing" and a Django date format: "w/c 7 Dec".
+        {"label": dateformat.format(start, gettext("\\w/\\c j M")), "n": sum(counts.values())}
         for start, counts in zip(weeks, week_topics, strict=True)
     ]
     by_topic = [
@@ -175,7 +178,7 @@ def figures(days, now=None):
     )
     link_rows = {"topic": {}, "staff": {}}
     for pk, topic, username, opens in links.values_list("pk", "topic_title", "created_by__username", "opens"):
-        for key, label in (("topic", topic), ("staff", username or "(deleted user)")):
+        for key, label in (("topic", topic), ("staff", username or gettext("(deleted user)"))):
             row = link_rows[key].setdefault(label, {"label": label, "created": 0, "opens": 0, "enquiries": 0})
             row["created"] += 1
             row["opens"] += opens or 0
@@ -242,7 +245,7 @@ def dashboard(request):
     period = period if period in PERIODS else "30"
     context = {"periods": PERIODS, "period": period, **figures(int(period))}
     context["link_tables"] = [
-        (context["links_by_topic"], "Topic", "Links by topic"),
-        (context["links_by_staff"], "Made by", "Links by member of staff"),
+        (context["links_by_topic"], gettext("Topic"), gettext("Links by topic")),
+        (context["links_by_staff"], gettext("Made by"), gettext("Links by member of staff")),
     ]
     return render(request, "staff/dashboard.html", context)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from radiology_guide.core.models import ClinicDetails
 from radiology_guide.staff.inbox import overdue
@@ -33,7 +34,7 @@ def send_overdue_digest():
     }
     count = len(enquiries)
     send_mail(
-        f"{count} overdue enquir{'y' if count == 1 else 'ies'}",
+        ngettext("%(count)d overdue enquiry", "%(count)d overdue enquiries", count) % {"count": count},
         render_to_string("emails/overdue_digest.txt", context),
         None,
         settings.ENQUIRY_NOTIFY_EMAILS,

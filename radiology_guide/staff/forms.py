@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from radiology_guide.enquiries.forms import NeedsFields, topic_choices
 from radiology_guide.enquiries.messaging import NotAMobile, uk_mobile
@@ -14,16 +16,16 @@ from radiology_guide.enquiries.plan import appointment_from
 from radiology_guide.staff.topics import find_topics
 
 EXPIRY_CHOICES = [
-    ("7", "In 7 days"),
-    ("30", "In 30 days"),
-    ("90", "In 90 days"),
-    ("never", "Never (for printed leaflets)"),
+    ("7", _("In 7 days")),
+    ("30", _("In 30 days")),
+    ("90", _("In 90 days")),
+    ("never", _("Never (for printed leaflets)")),
 ]
-HOW_CHOICES = [("email", "Email"), ("sms", "Text message"), ("both", "Both")]
+HOW_CHOICES = [("email", _("Email")), ("sms", _("Text message")), ("both", _("Both"))]
 POPULAR_TOPICS_DAYS = 90
 EMAIL_ERRORS = {
-    "required": "Enter the patient's email address",
-    "invalid": "Enter an email address in the correct format, like name@example.com",
+    "required": _("Enter the patient's email address"),
+    "invalid": _("Enter an email address in the correct format, like name@example.com"),
 }
 
 
@@ -42,25 +44,25 @@ def link_topics():
     return sorted(topics, key=lambda topic: (-used.get(topic[0], 0), order[topic[0]]))
 
 
-PHONE_REQUIRED = "Enter the patient's mobile number"
+PHONE_REQUIRED = _("Enter the patient's mobile number")
 
 
 class ContactForm(forms.Form):
     """How the link goes to the patient: email, text message or both. Nothing
     is sent unless every chosen way is valid."""
 
-    how = forms.ChoiceField(label="Send it by", choices=HOW_CHOICES, widget=forms.RadioSelect, required=False)
+    how = forms.ChoiceField(label=_("Send it by"), choices=HOW_CHOICES, widget=forms.RadioSelect, required=False)
     email = forms.EmailField(
-        label="Patient's email address",
+        label=_("Patient's email address"),
         required=False,
-        help_text="We use it only to send the email. It is not stored.",
+        help_text=_("We use it only to send the email. It is not stored."),
         error_messages=EMAIL_ERRORS,
     )
     phone = forms.CharField(
-        label="Patient's mobile number",
+        label=_("Patient's mobile number"),
         max_length=30,
         required=False,
-        help_text="A UK mobile, like 07700 900123 or +44 7700 900123. Kept with the link to show if it arrived.",
+        help_text=_("A UK mobile, like 07700 900123 or +44 7700 900123. Kept with the link to show if it arrived."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
     )
 
@@ -111,30 +113,32 @@ class AppointmentForm(forms.Form):
     preparation plan (enquiries/plan.py). Times are UK time."""
 
     appointment_date = forms.DateField(
-        label="Appointment date (optional)",
+        label=_("Appointment date (optional)"),
         required=False,
-        help_text="With a date and time, the patient's link shows each preparation step on its day and time.",
+        help_text=_("With a date and time, the patient's link shows each preparation step on its day and time."),
         widget=DateInput(format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter the appointment date as a real date, like 09/12/2026"},
+        error_messages={"invalid": _("Enter the appointment date as a real date, like 09/12/2026")},
     )
     appointment_time = forms.TimeField(
-        label="Appointment time",
+        label=_("Appointment time"),
         required=False,
         widget=TimeInput(format="%H:%M"),
-        error_messages={"invalid": "Enter the appointment time on a 24-hour clock, like 14:30"},
+        error_messages={"invalid": _("Enter the appointment time on a 24-hour clock, like 14:30")},
     )
     arrival_time = forms.TimeField(
-        label="Arrival time (optional)",
+        label=_("Arrival time (optional)"),
         required=False,
-        help_text="If the patient should come before the appointment time, for example to change or drink something.",
+        help_text=_(
+            "If the patient should come before the appointment time, for example to change or drink something."
+        ),
         widget=TimeInput(format="%H:%M"),
-        error_messages={"invalid": "Enter the arrival time on a 24-hour clock, like 14:15"},
+        error_messages={"invalid": _("Enter the arrival time on a 24-hour clock, like 14:15")},
     )
     unit_instructions = forms.CharField(
-        label="The unit's own instructions (optional)",
+        label=_("The unit's own instructions (optional)"),
         required=False,
         max_length=1000,
-        help_text="Shown first on the patient's plan, for what your unit does differently. No patient details.",
+        help_text=_("Shown first on the patient's plan, for what your unit does differently. No patient details."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -142,17 +146,19 @@ class AppointmentForm(forms.Form):
         cleaned = super().clean()
         day, clock, arrival = (cleaned.get(name) for name in ("appointment_date", "appointment_time", "arrival_time"))
         if day and not clock and "appointment_time" not in self.errors:
-            self.add_error("appointment_time", "Enter the appointment time, or clear the date")
+            self.add_error("appointment_time", gettext("Enter the appointment time, or clear the date"))
         if clock and not day and "appointment_date" not in self.errors:
-            self.add_error("appointment_date", "Enter the appointment date, or clear the time")
+            self.add_error("appointment_date", gettext("Enter the appointment date, or clear the time"))
         if arrival and not (day and clock) and not self.errors.get("appointment_date"):
-            self.add_error("arrival_time", "Give the appointment date and time as well, or clear the arrival time")
+            self.add_error(
+                "arrival_time", gettext("Give the appointment date and time as well, or clear the arrival time")
+            )
         if day and clock:
             cleaned["appointment_at"] = appointment_from(day, clock)
             if cleaned["appointment_at"] <= timezone.now():
-                self.add_error("appointment_date", "The appointment must be in the future")
+                self.add_error("appointment_date", gettext("The appointment must be in the future"))
             elif arrival and arrival > clock:
-                self.add_error("arrival_time", "The arrival time must be before the appointment time")
+                self.add_error("arrival_time", gettext("The arrival time must be before the appointment time"))
         else:
             cleaned["appointment_at"] = None
         return cleaned
@@ -182,19 +188,19 @@ class SendLinkForm(NeedsFields, ContactForm, AppointmentForm):
     """
 
     topic = forms.CharField(
-        label="Topic",
+        label=_("Topic"),
         max_length=200,
-        help_text="Start typing, like 'CT' or 'fibroid'. The topics used most are first.",
-        error_messages={"required": "Enter a topic"},
+        help_text=_("Start typing, like 'CT' or 'fibroid'. The topics used most are first."),
+        error_messages={"required": _("Enter a topic")},
     )
     label = forms.CharField(
-        label="Label (optional)",
+        label=_("Label (optional)"),
         max_length=100,
         required=False,
-        help_text="For staff only, like 'Fibroid clinic leaflet'. Do not put patient details here.",
+        help_text=_("For staff only, like 'Fibroid clinic leaflet'. Do not put patient details here."),
     )
     expires = forms.ChoiceField(
-        label="When should the link stop working?",
+        label=_("When should the link stop working?"),
         choices=EXPIRY_CHOICES,
         widget=forms.RadioSelect,
     )
@@ -206,12 +212,16 @@ class SendLinkForm(NeedsFields, ContactForm, AppointmentForm):
         days = str(settings.ENQUIRY_LINK_DAYS)
         self.fields["expires"].initial = days if days in dict(EXPIRY_CHOICES) else "30"
         self.fields["topic"].widget.attrs.update(list="topic-list", autocomplete="off", spellcheck="false")
-        self.fields["email"].help_text = "Needed to send it by email. We use it only to send the email. Not stored."
+        self.fields["email"].help_text = gettext(
+            "Needed to send it by email. We use it only to send the email. Not stored."
+        )
         self.matches, self.close = [], []
         del self.fields["other_need"]
-        self.fields["needs"].label = "Did the patient mention anything they need to communicate with us? (optional)"
-        self.fields["needs"].help_text = "The form they open will start with it ticked."
-        self.fields["interpreter_language"].label = "Which language for the interpreter?"
+        self.fields["needs"].label = gettext(
+            "Did the patient mention anything they need to communicate with us? (optional)"
+        )
+        self.fields["needs"].help_text = gettext("The form they open will start with it ticked.")
+        self.fields["interpreter_language"].label = gettext("Which language for the interpreter?")
 
     @property
     def sending(self):
@@ -223,10 +233,22 @@ class SendLinkForm(NeedsFields, ContactForm, AppointmentForm):
         if found:
             return found
         if self.matches:
-            raise forms.ValidationError(f"{len(self.matches)} topics match '{typed}': choose one from the list")
+            count = len(self.matches)
+            raise forms.ValidationError(
+                ngettext(
+                    "%(count)d topic matches '%(typed)s': choose it from the list",
+                    "%(count)d topics match '%(typed)s': choose one from the list",
+                    count,
+                )
+                % {"count": count, "typed": typed}
+            )
         if self.close:
-            raise forms.ValidationError(f"No topic is called '{typed}'. Did you mean one of these? Choose it below")
-        raise forms.ValidationError(f"No topic matches '{typed}'. Try a shorter word, like 'scan'")
+            raise forms.ValidationError(
+                gettext("No topic is called '%(typed)s'. Did you mean one of these? Choose it below") % {"typed": typed}
+            )
+        raise forms.ValidationError(
+            gettext("No topic matches '%(typed)s'. Try a shorter word, like 'scan'") % {"typed": typed}
+        )
 
     def save(self, user, token=None):
         slug, title = self.cleaned_data["topic"]
@@ -250,29 +272,29 @@ class SendLinkForm(NeedsFields, ContactForm, AppointmentForm):
 
 class ContactedForm(forms.Form):
     how = forms.ChoiceField(
-        label="How did you contact them?",
+        label=_("How did you contact them?"),
         choices=EnquiryEvent.CONTACT_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how you contacted them"},
+        error_messages={"required": _("Choose how you contacted them")},
     )
 
 
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="Outcome",
+        label=_("Outcome"),
         choices=Enquiry.Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose an outcome"},
+        error_messages={"required": _("Choose an outcome")},
     )
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label="Internal note",
+        label=_("Internal note"),
         max_length=2000,
-        help_text="Never shown to the patient.",
+        help_text=_("Never shown to the patient."),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter a note"},
+        error_messages={"required": _("Enter a note")},
     )
 
 
@@ -281,8 +303,8 @@ class StaffNeedsForm(NeedsFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["needs"].label = "Communication needs"
-        self.fields["needs"].help_text = "Add what the patient told you, or untick what they no longer need."
-        self.fields["interpreter_language"].label = "Language for the interpreter"
-        self.fields["another_language"].label = "If another language, which one?"
-        self.fields["other_need"].label = "If something else, what?"
+        self.fields["needs"].label = gettext("Communication needs")
+        self.fields["needs"].help_text = gettext("Add what the patient told you, or untick what they no longer need.")
+        self.fields["interpreter_language"].label = gettext("Language for the interpreter")
+        self.fields["another_language"].label = gettext("If another language, which one?")
+        self.fields["other_need"].label = gettext("If something else, what?")

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from radiology_guide.core.models import ClinicDetails
@@ -16,7 +18,7 @@ from radiology_guide.staff.warning_signs import warning_sign
 from radiology_guide.staff.workdays import age_in_working_days, overdue_cutoff
 
 OPEN_STATUSES = [Enquiry.Status.NEW, Enquiry.Status.CONTACTED]
-FILTERS = [("", "All open"), ("mine", "Mine"), ("unassigned", "Unassigned"), ("overdue", "Overdue")]
+FILTERS = [("", _("All open")), ("mine", _("Mine")), ("unassigned", _("Unassigned")), ("overdue", _("Overdue"))]
 PAGE_SIZE = 50  # a page a receptionist can scan; the filters and search find the rest
 
 
@@ -121,7 +123,7 @@ def enquiry_action(request, reference, action):
     form_class, field = ACTIONS.get(action, (None, None))
     if action == "assign":
         enquiry.record(EnquiryEvent.Kind.ASSIGNED, request.user, detail=request.user.get_username())
-        messages.success(request, "Assigned to you.")
+        messages.success(request, gettext("Assigned to you."))
         return redirect("staff:enquiry", reference=enquiry.reference)
     if action == "needs":
         return _change_needs(request, enquiry)
@@ -143,15 +145,21 @@ def _change_needs(request, enquiry):
         return _enquiry_page(request, enquiry, {"needs": form}, status=400)
     data = form.cleaned_data
     event = enquiry.change_needs(request.user, data["needs"], data["language"], data["other_need"])
-    messages.success(request, "Communication needs saved." if event else "The communication needs are unchanged.")
+    messages.success(
+        request, gettext("Communication needs saved.") if event else gettext("The communication needs are unchanged.")
+    )
     return redirect("staff:enquiry", reference=enquiry.reference)
 
 
 def done(event):
     """What the page says after an action, so that nobody presses it twice."""
     if event.kind == EnquiryEvent.Kind.NOTE:
-        return "Note added."
+        return gettext("Note added.")
     if event.detail == EnquiryEvent.NO_ANSWER:
-        return "Recorded: phoned, no answer. It stays new until someone reaches them."
-    verb = "Marked as contacted" if event.kind == EnquiryEvent.Kind.CONTACTED else "Closed"
-    return f"{verb}: {event.describe()[:1].lower()}{event.describe()[1:]}."
+        return gettext("Recorded: phoned, no answer. It stays new until someone reaches them.")
+    described = str(event.describe())
+    # "By phone" reads "Marked as contacted: by phone."
+    how = described[:1].lower() + described[1:]
+    if event.kind == EnquiryEvent.Kind.CONTACTED:
+        return gettext("Marked as contacted: %(how)s.") % {"how": how}
+    return gettext("Closed: %(outcome)s.") % {"outcome": how}

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from radiology_guide.core.models import ClinicDetails
@@ -25,7 +27,7 @@ from radiology_guide.staff.phonetic import read_aloud
 from radiology_guide.staff.qr import qr_png, qr_svg
 
 logger = logging.getLogger(__name__)
-NOT_SENT = (
+NOT_SENT = _(
     "The email could not be sent. Check the address, or copy the link and send it another way. "
     "If it happens again, tell the person who looks after the website."
 )
@@ -74,9 +76,9 @@ def send_link_email(link, address, user=None):
     logger.info("enquiry link emailed link=%s", link.pk)
 
 
-SENT = "Email sent to the address you checked. It was not stored."
-TEXTED = "Text message on its way. This page shows when it is delivered."
-EMAIL_QUEUED = "Email on its way. This page shows when it is delivered."
+SENT = _("Email sent to the address you checked. It was not stored.")
+TEXTED = _("Text message on its way. This page shows when it is delivered.")
+EMAIL_QUEUED = _("Email on its way. This page shows when it is delivered.")
 CODE_SALT = "staff.link-code"
 
 
@@ -246,7 +248,7 @@ def leaflet(request, pk):
     """A page to print: the QR code, the short address, the clinic, the topic."""
     link = get_object_or_404(EnquiryLink, pk=pk)
     size = "a5" if request.GET.get("size") == "a5" else "a4"
-    svg = qr_svg(link.full_url(), title=f"QR code for {link.full_url()}").decode()
+    svg = qr_svg(link.full_url(), title=gettext("QR code for %(url)s") % {"url": link.full_url()}).decode()
     context = {"link": link, "size": size, "qr": svg, "site_url": settings.SITE_URL}
     return render(request, "staff/leaflet.html", context)
 
@@ -257,7 +259,8 @@ def qr_code(request, pk, kind):
     link = get_object_or_404(EnquiryLink, pk=pk)
     if kind == "svg":
         return HttpResponse(
-            qr_svg(link.full_url(), title=f"QR code for {link.full_url()}"), content_type="image/svg+xml"
+            qr_svg(link.full_url(), title=gettext("QR code for %(url)s") % {"url": link.full_url()}),
+            content_type="image/svg+xml",
         )
     response = HttpResponse(qr_png(link.full_url()), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="enquiry-link-{link.pk}.png"'

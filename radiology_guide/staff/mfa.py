@@ -26,6 +26,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user, match_token
@@ -46,8 +48,8 @@ SETUP_DEVICE_KEY = "mfa-setup-device"
 CODES_SHOWN_KEY = "mfa-codes-shown"
 CODES_DOWNLOAD_SECONDS = 15 * 60
 WRONG_CODE = {
-    "setup": "That code is not right. Check the time on your phone and try the newest code",
-    "verify": "That code is not right. Try the newest code from your app, or a recovery code",
+    "setup": _("That code is not right. Check the time on your phone and try the newest code"),
+    "verify": _("That code is not right. Try the newest code from your app, or a recovery code"),
 }
 
 
@@ -81,10 +83,10 @@ class RequireStaffMFAMiddleware:
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=16,
-        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
-        error_messages={"required": "Enter the code from your authenticator app"},
+        help_text=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        error_messages={"required": _("Enter the code from your authenticator app")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
     )
 
@@ -127,9 +129,9 @@ def seconds_to_wait(devices):
 
 def _how_long(seconds):
     if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def _refuse(form, request, step, devices, was_waiting):
@@ -137,11 +139,21 @@ def _refuse(form, request, step, devices, was_waiting):
     how long), or wrong (and, if the next try must wait, for how long)."""
     if was_waiting:
         wait = _how_long(max(1, seconds_to_wait(devices)))
-        form.add_error("code", f"Too many wrong codes in a row. Wait {wait}, then enter the newest code")
+        form.add_error(
+            "code", gettext("Too many wrong codes in a row. Wait %(wait)s, then enter the newest code") % {"wait": wait}
+        )
         return
     _failed(request, step)
     wait = seconds_to_wait(devices)
-    form.add_error("code", WRONG_CODE[step] + (f". Wait {_how_long(wait)} before you try again" if wait else ""))
+    if wait:
+        # Translators: after "That code is not right. ...", which ends without a full stop.
+        form.add_error(
+            "code",
+            gettext("%(problem)s. Wait %(wait)s before you try again")
+            % {"problem": WRONG_CODE[step], "wait": _how_long(wait)},
+        )
+    else:
+        form.add_error("code", WRONG_CODE[step])
 
 
 def _meant_for(code, devices):
