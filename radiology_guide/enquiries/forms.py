@@ -13,7 +13,7 @@ from django.core.validators import slug_re
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from radiology_guide.enquiries import needs
@@ -382,6 +382,7 @@ class EnquiryForm(NeedsFields, forms.ModelForm):
     def save(self, commit=True):
         enquiry = super().save(commit=False)
         self.apply_to(enquiry)
+        enquiry.language = get_language()
         if commit:
             enquiry.save()
         return enquiry

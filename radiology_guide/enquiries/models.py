@@ -127,6 +127,10 @@ class Enquiry(models.Model):
     topic = models.CharField(max_length=80, help_text=_("The guide page the enquiry is about, or 'other'."))
     topic_title = models.CharField(max_length=200)
     message = models.TextField(blank=True, max_length=1000)
+    # The language the patient wrote in (issue 23): the acknowledgement is in it.
+    language = models.CharField(
+        max_length=10, default=settings.LANGUAGE_CODE, choices=settings.LANGUAGES, editable=False
+    )
     consent_at = models.DateTimeField(editable=False)
     link = models.ForeignKey(
         "EnquiryLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="enquiries", editable=False

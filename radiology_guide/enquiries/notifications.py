@@ -6,7 +6,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from radiology_guide.core.models import ClinicDetails
@@ -64,10 +64,8 @@ def _notify_clinic(enquiry):
 
 def _acknowledge(enquiry):
     context = {"enquiry": enquiry, "clinic": ClinicDetails.load()}
-    send_mail(
-        gettext("We have received your enquiry (%(reference)s)") % {"reference": enquiry.reference},
-        render_to_string("emails/acknowledgement.txt", context),
-        None,
-        [enquiry.email],
-    )
+    with translation.override(enquiry.language):  # in the language they wrote in
+        subject = gettext("We have received your enquiry (%(reference)s)") % {"reference": enquiry.reference}
+        body = render_to_string("emails/acknowledgement.txt", context)
+    send_mail(subject, body, None, [enquiry.email])
     Enquiry.objects.filter(pk=enquiry.pk).update(acknowledged_at=timezone.now())
