@@ -9,7 +9,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/15
 # Test processes run side by side (pytest-xdist): one per core here, 2 on CI.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run dev notify-server test test-fast test-services lint format check bench bench-load audit clean
+.PHONY: install run dev notify-server test test-fast test-services lint format check messages bench bench-load audit clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ test: install
 test-services: install
 	DATABASE_URL=$(PG_URL) CACHE_URL=$(REDIS_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) \
 		-m "$(if $(BROWSER_ON_SERVICES),not layout,not browser)"
+
+# The interface's translations (docs/translations.md): extract every string
+# into locale/, then compile the .mo files that are committed beside them.
+# Needs GNU gettext (Debian: gettext); running the site does not.
+messages: install
+	$(PY) manage.py makemessages -l pl -l ro -l ur --no-obsolete \
+		--ignore=.venv --ignore=tests --ignore=staticfiles --ignore=bench --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
 
 lint: install
 	$(VENV)/bin/ruff check .

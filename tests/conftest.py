@@ -21,6 +21,7 @@ from django.core.management.color import no_style
 from django.core.signals import setting_changed
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from radiology_guide.config import cache_from_url
@@ -81,6 +82,9 @@ def test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    # A request to /ur/... leaves Urdu active in this thread (LocaleMiddleware
+    # never deactivates): each test starts in English, as each request does.
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     forget_local_copies()
     yield

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from radiology_guide.guide import translations
-from radiology_guide.guide.admin import ContentAdmin, rendered
+from radiology_guide.guide.admin_content import ContentAdmin, rendered
 from radiology_guide.guide.admin_forms import ContentForm
 from radiology_guide.guide.models import TRANSLATED_LANGUAGES, Page, Translation
 

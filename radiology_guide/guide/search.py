@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -77,10 +76,10 @@ def search(query: str, limit: int = 20) -> list[Result]:
 
 def search_with_corrections(query: str, limit: int = 20, correct: bool = True, language=None) -> Outcome:
     """Results for what a reader typed; misspelt words are corrected unless
-    ``correct`` is off. ``language``: the reader's (the active one): pages
+    ``correct`` is off. ``language``: the reader's (English unless given): pages
     written in it, and the English of those not translated into it; the
     corrections and patients' words (synonyms) are English only."""
-    language = language or translation.get_language()
+    language = language or settings.LANGUAGE_CODE
     if language != settings.LANGUAGE_CODE:
         return _search_in(language, _words(query), limit)
     words = _words(query)
@@ -318,20 +317,31 @@ def _closest_postgres(words):
 
 
 def _search_sqlite(words, limit, language=None):
+    """English in the English index (Porter stemming); another language in
+    the other languages' index, then the English of pages not translated
+    into it (migration 0017 keeps the two)."""
+    if language in (None, settings.LANGUAGE_CODE):
+        return _fts("guide_searchentry_fts", words, limit, "1 = 1", [])
+    untranslated = "NOT EXISTS (SELECT 1 FROM guide_searchentry t WHERE t.language = %s AND t.key = e.key)"
+    rows = _fts("guide_searchentry_fts_other", words, limit, "e.language = %s", [language])
+    return rows + _fts("guide_searchentry_fts", words, limit - len(rows), untranslated, [language])
+
+
+def _fts(table, words, limit, where, params):
     # Each word quoted, so FTS5 operators typed by a reader mean nothing; OR so
     # that a question with extra words still finds the page; BM25 ranks pages
     # that match more (and rarer) words, in the title most of all, first.
     match = " OR ".join('"' + word.replace('"', "") + '"' for word in words)
     sql = f"""
         SELECT e.title, e.url, e.kind, e.text
-        FROM guide_searchentry_fts
-        JOIN guide_searchentry e ON e.id = guide_searchentry_fts.rowid
-        WHERE guide_searchentry_fts MATCH %s AND {_in_language(language)[0]}
-        ORDER BY bm25(guide_searchentry_fts, {TITLE_WEIGHT}, 1.0) * {_kind_weight_sql()}
+        FROM {table}
+        JOIN guide_searchentry e ON e.id = {table}.rowid
+        WHERE {table} MATCH %s AND {where}
+        ORDER BY bm25({table}, {TITLE_WEIGHT}, 1.0) * {_kind_weight_sql()}
         LIMIT %s
-    """  # noqa: S608 - only constants are formatted in; the query is a parameter
+    """  # noqa: S608 - only constants are formatted in; the query and language are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, *_in_language(language)[1], limit])
+        cursor.execute(sql, [match, *params, max(limit, 0)])
         return cursor.fetchall()
 
 

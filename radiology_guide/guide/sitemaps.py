@@ -8,18 +8,26 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from django.utils import translation
 
+from radiology_guide.core.cache import content_version
 from radiology_guide.guide.models import Page, Translation
 
 ENGLISH = settings.LANGUAGE_CODE
 EVERY_LANGUAGE = [code for code, _name in settings.LANGUAGES]
 
 
+_kept = {}
+
+
 def translated_into():
-    """{page slug: the languages it is translated into}."""
-    found = {}
-    for slug, language in Translation.objects.filter(of_model="page").values_list("of_key", "language"):
-        found.setdefault(slug, []).append(language)
-    return found
+    """{page slug: the languages it is translated into}, read once per
+    content version in each process (every page's hreflang links need it)."""
+    version = content_version()
+    if _kept.get("version") != version or settings.DEBUG:
+        found = {}
+        for slug, language in Translation.objects.filter(of_model="page").values_list("of_key", "language"):
+            found.setdefault(slug, []).append(language)
+        _kept.update(version=version, found=found)
+    return _kept["found"]
 
 
 def languages_of(page, translated=None) -> list[str]:

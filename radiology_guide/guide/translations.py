@@ -92,8 +92,13 @@ def translated_page(page: Page, trans: Translation) -> Page:
 
 
 def render(trans: Translation, page: Page | None = None, clinic=None) -> str:
-    """The inside of <main> of a translated page, in its language."""
+    """The inside of <main> of a translated page, in its language; "" (the
+    page is shown in English, with a notice) if it is no longer as safe as
+    the English: an out-of-date translation whose English has gained a
+    warning line, a risk or a section is never shown without it."""
     page = page or Page.objects.get(slug=trans.of_key)
+    if problems(page, trans.text or {}):
+        return ""
     shown = translated_page(page, trans)
     with translation.override(trans.language):
         rendered = render_markdown(shown.body or "", None)

@@ -42,10 +42,11 @@ def _guide_page(request, kinds, slug):
         page.refresh_from_db()
     main = prerender.main_html(page)
     if not translations.is_english():  # issue 23: the translation, or the English with a notice
-        page = translations.in_language(page)
-        if page.translation is not None and page.translation.main_html:
-            main = mark_safe(page.translation.main_html)  # noqa: S308 - rendered from our templates when saved
+        shown = translations.in_language(page)
+        if shown.translation is not None and shown.translation.main_html:
+            page, main = shown, mark_safe(shown.translation.main_html)  # noqa: S308 - rendered from our templates
         else:
+            page.translation_withdrawn = shown.translation is not None  # out of date, less safe than the English
             page.translation = None
             main = mark_safe(translations.english_main(main, get_language()))  # noqa: S308 - as above
     # In English on a page in another language: there for the reader, not for search engines.
@@ -171,7 +172,10 @@ SUGGESTED = ["diagnostic-radiology", "interventional-radiology", "what-to-expect
 def search_results(request):
     query = request.GET.get("q", "").strip()[:200]
     # "exact" is the reader's "search for what I typed" after a spelling correction.
-    outcome = search.search_with_corrections(query, correct=not request.GET.get("exact")) if query else search.Outcome()
+    correct = not request.GET.get("exact")
+    outcome = (
+        search.search_with_corrections(query, correct=correct, language=get_language()) if query else search.Outcome()
+    )
     results = outcome.results
     suggestions = (
         []

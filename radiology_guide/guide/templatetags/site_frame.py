@@ -141,4 +141,10 @@ def translation_notice(context):
         return {"show": False}
     request = context.get("request")
     english_url = translate_url(request.path, settings.LANGUAGE_CODE) if request else "/"
-    return {"show": True, "translation": page.translation, "english_url": english_url, "clinic": context.get("clinic")}
+    return {
+        "show": True,
+        "translation": page.translation,
+        "withdrawn": getattr(page, "translation_withdrawn", False),
+        "english_url": english_url,
+        "clinic": context.get("clinic"),
+    }
