@@ -80,6 +80,8 @@ def procedure_summary(request, slug):
     if settings.DEBUG or not page.summary_html:  # to be rendered now: the whole row
         page = Page.objects.get(pk=page.pk)
     template, main = "guide/procedure_summary.html", prerender.summary_html(page)
+    if not translations.is_english():  # in English only: marked so, with the notice in the reader's language
+        page.translation, main = None, mark_safe(translations.english_main(main, get_language()))  # noqa: S308
     return tag(render(request, template, {"page": page, "main_html": main}), [page.slug])
 
 
@@ -89,7 +91,10 @@ def _large_print(request, kinds, slug):
     first after the title. Rendered here rather than stored: the page cache
     keeps it like any other public page."""
     page = get_object_or_404(Page, slug=slug, kind__in=kinds)
-    response = render(request, "guide/large_print.html", {"page": page, **prerender.large_print_context(page)})
+    context = {"page": page, **prerender.large_print_context(page)}
+    if not translations.is_english():  # in English only: marked so, with the notice in the reader's language
+        page.translation, context["english_inside"] = None, True
+    response = render(request, "guide/large_print.html", context)
     return tag(response, cdn.guide_page_keys(page))
 
 
