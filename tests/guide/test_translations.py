@@ -183,3 +183,17 @@ def test_an_enquiry_sent_in_urdu_is_confirmed_in_urdu_and_records_its_language(c
     assert response.redirect_chain[-1][0].startswith("/ur/enquire/sent/")
     assert '<html lang="ur" dir="rtl">' in response.content.decode()
     assert Enquiry.objects.get().language == "ur"
+
+
+def test_a_new_warning_in_the_english_is_never_missing_from_the_page_in_another_language(client, reviewer):
+    english = Page.objects.get(slug="ct-scan")
+    new_line = "You have chest pain after the scan."
+    english.warning_signs = {**english.warning_signs, "call_999": [*english.warning_signs["call_999"], new_line]}
+    publishing.publish(english, reviewer, "A new warning sign")
+    for language in ("pl", "ro", "ur"):
+        response = client.get(f"/{language}/procedures/ct-scan/")
+        main = main_of(response)
+        # The out-of-date translation lacks the new line: the English is shown instead, until it is updated.
+        assert new_line in main, language
+        assert '<div lang="en-GB" dir="ltr">' in main
+        assert Translation.objects.get(language=language, of_key="ct-scan").status == Translation.Status.OUT_OF_DATE
