@@ -55,18 +55,31 @@ def first_of_each_kind(paths, how_many=3):
     return chosen
 
 
-def every_page_and_form_state(page, site):
-    """Show each public page, the 404 page and each state of the enquiry form
-    in turn; yield the name of each once it is on screen."""
-    for path in sitemap_paths(page, site):
-        if path == "/enquire/":
-            continue  # below, in each of its states
+# The pages are shared out between several tests, so that the test
+# processes run them side by side (one test over every page on a desktop was
+# the suite's longest, about 100 s, and the last to finish). Each part takes
+# every PARTS-th page of the sitemap; together they check every page.
+PARTS = {"desktop": 4, "320px wide": 2, "text at 200%": 2}
+
+
+def every_page(page, site, part, parts):
+    """Show this part's share of the public pages (all but the enquiry form,
+    checked below in each of its states) and the 404 page; yield the name of
+    each once it is on screen."""
+    paths = [path for path in sitemap_paths(page, site) if path != "/enquire/"]
+    for path in paths[part::parts]:
         response = page.goto(site + path)
         assert response.status == 200, path
         yield path
-    response = page.goto(site + "/no-such-page/")
-    assert response.status == 404
-    yield "the 404 page"
+    if part == 0:
+        response = page.goto(site + "/no-such-page/")
+        assert response.status == 404
+        yield "the 404 page"
+
+
+def every_form_state(page, site):
+    """Show the states of pages that a reader gets to by doing something;
+    yield the name of each once it is on screen."""
     page.goto(site + "/procedures/ct-scan/?print=1")
     yield "a page ready to print"
     page.goto(site + "/search/?q=ultrasond")
@@ -95,19 +108,23 @@ def every_page_and_form_state(page, site):
     yield "the enquiry sent page"
 
 
-@pytest.mark.parametrize("condition", CONDITIONS)
-def test_no_page_or_form_state_has_accessibility_violations(site, new_context, settings, condition):
-    settings.ENQUIRY_MIN_FILL_SECONDS = 0
+def open_page(new_context, condition):
     options = CONDITIONS[condition]
     context = new_context(viewport=options["viewport"])
     page = context.new_page()
     if "font_size" in options:
         cdp = context.new_cdp_session(page)
         cdp.send("Page.setFontSizes", {"fontSizes": {"standard": options["font_size"], "fixed": options["font_size"]}})
+    return page
 
+
+def check(page, site, condition, states):
+    """axe (every rule on a desktop; on the other screens only on the
+    representative pages and the form states) and sideways scrolling, on
+    each state as it is shown; what was checked."""
     violations, sideways, checked = [], [], []
     representative = first_of_each_kind(sitemap_paths(page, site))
-    for state in every_page_and_form_state(page, site):
+    for state in states:
         checked.append(state)
         typical = not state.startswith("/") or state in representative
         if condition == "desktop" or typical:
@@ -115,10 +132,29 @@ def test_no_page_or_form_state_has_accessibility_violations(site, new_context, s
         if wide := page.evaluate(WIDER_THAN_WINDOW_JS):
             sideways.append(f"{state}: {', '.join(wide)}")
 
-    if "font_size" in options:
+    if "font_size" in CONDITIONS[condition]:
         body_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
         assert body_size >= 32, f"the text did not grow: {body_size}px"
-    assert "the enquiry sent page" in checked
-    assert {"/procedures/ct-scan/", "/guide/diagnostic-radiology/"} <= set(checked)
     assert violations == [], f"{len(violations)} axe violations ({condition}):\n" + "\n".join(violations)
     assert sideways == [], f"pages that scroll sideways ({condition}):\n" + "\n".join(sideways)
+    return checked
+
+
+@pytest.mark.parametrize(
+    ("condition", "part"), [(condition, part) for condition, parts in PARTS.items() for part in range(parts)]
+)
+def test_no_page_has_accessibility_violations(site, new_context, condition, part):
+    page = open_page(new_context, condition)
+    paths = [path for path in sitemap_paths(page, site) if path != "/enquire/"]
+    assert {"/procedures/ct-scan/", "/guide/diagnostic-radiology/"} <= set(paths)
+    checked = check(page, site, condition, every_page(page, site, part, PARTS[condition]))
+    assert set(checked) - {"the 404 page"} == set(paths[part :: PARTS[condition]]) != set()
+    assert ("the 404 page" in checked) == (part == 0)
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_no_form_state_has_accessibility_violations(site, new_context, settings, condition):
+    settings.ENQUIRY_MIN_FILL_SECONDS = 0
+    page = open_page(new_context, condition)
+    checked = check(page, site, condition, every_form_state(page, site))
+    assert "the enquiry sent page" in checked

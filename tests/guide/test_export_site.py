@@ -6,10 +6,14 @@ the folder, and pages removed from the site removed from the next export."""
 import io
 import json
 import re
+import shutil
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
 
 from radiology_guide.guide import mirror, publishing
 from radiology_guide.guide.models import Page
@@ -35,6 +39,37 @@ def export(tmp_path):
     return output
 
 
+@pytest.fixture(scope="module")
+def one_export(tmp_path_factory, django_db_setup, django_db_blocker):
+    """The guide as loaded, exported once for the tests that only read the
+    export (an export renders every page: several seconds each). Made with
+    the `live` fixture's settings and the tests' static storage, in a
+    transaction rolled back afterwards."""
+    folder = tmp_path_factory.mktemp("export")
+    staticfiles = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            SITE_URL=SITE,
+            ALLOWED_HOSTS=["guide.example.org", "testserver"],
+            SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+            STATIC_ROOT=folder / "nothing-collected",
+            STORAGES={**django_settings.STORAGES, "staticfiles": staticfiles},
+            SECURE_SSL_REDIRECT=False,
+        ),
+        transaction.atomic(),
+    ):
+        output = export(folder)
+        transaction.set_rollback(True)
+    return output
+
+
+@pytest.fixture
+def exported(one_export, live, tmp_path):
+    """A copy of that export of this test's own, to look at or change."""
+    return shutil.copytree(one_export, tmp_path / "mirror")
+
+
 def live_get(client, path):
     return client.get(path, HTTP_HOST="guide.example.org", HTTP_X_FORWARDED_PROTO="https", secure=True)
 
@@ -48,8 +83,8 @@ def sitemap_paths(client):
     return [loc.text.removeprefix(SITE) for loc in xml.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
 
 
-def test_every_page_is_exported_with_the_live_main_content(client, live, tmp_path):
-    output = export(tmp_path)
+def test_every_page_is_exported_with_the_live_main_content(client, exported):
+    output = exported
     paths = sitemap_paths(client)
     summaries = [f"/procedures/{slug}/summary/" for slug in Page.objects.procedures().values_list("slug", flat=True)]
     assert len(paths) > 60 and summaries
@@ -64,8 +99,8 @@ def test_every_page_is_exported_with_the_live_main_content(client, live, tmp_pat
     assert (output / "robots.txt").read_text() == live_get(client, "/robots.txt").text
 
 
-def test_enquiries_and_search_point_to_the_live_site_with_the_phone_number(client, live, tmp_path):
-    output = export(tmp_path)
+def test_enquiries_and_search_point_to_the_live_site_with_the_phone_number(client, exported):
+    output = exported
     home = (output / "index.html").read_text()
     assert f'action="{SITE}/search/"' in home
     assert f'<a href="{SITE}/enquire/">Send us an enquiry</a>' in home  # the footer
@@ -78,8 +113,8 @@ def test_enquiries_and_search_point_to_the_live_site_with_the_phone_number(clien
     assert "csrfmiddlewaretoken" not in "".join(path.read_text() for path in output.rglob("*.html"))
 
 
-def test_static_files_are_there_and_every_link_resolves_inside_the_folder(client, live, tmp_path):
-    output = export(tmp_path)
+def test_static_files_are_there_and_every_link_resolves_inside_the_folder(client, exported):
+    output = exported
     assert mirror.broken_links(output) == []
     home = (output / "index.html").read_text()
     links = mirror.local_links(home)
