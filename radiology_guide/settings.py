@@ -320,6 +320,8 @@ CONTENT_DIR = Path(env("CONTENT_DIR", str(BASE_DIR / "content")))
 # With DEBUG on it is off, and guide pages are rendered on each request rather
 # than from their stored HTML, so a template edit shows on the next request.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if DEBUG else 300)
+# After every publish, the Tasks worker builds every public page into the cache (guide/cdn.py).
+PAGE_CACHE_WARMING = env_bool("PAGE_CACHE_WARMING", True)
 PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 60)
 # A CDN in front (docs/operations.md): after each publish the Tasks worker
 # POSTs what changed to CDN_PURGE_URL in Cloudflare's purge shape, with

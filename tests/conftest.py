@@ -82,6 +82,10 @@ def test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    # After a publish the Tasks worker builds every public page (233 of them)
+    # into the cache; with the immediate backend that would happen inside
+    # each publish of every test. The tests of warming turn it on (`warming`).
+    settings.PAGE_CACHE_WARMING = False
     # A request to /ur/... leaves Urdu active in this thread (LocaleMiddleware
     # never deactivates): each test starts in English, as each request does.
     translation.activate(settings.LANGUAGE_CODE)
@@ -118,6 +122,12 @@ def content(django_db_blocker):
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), list(_synced_rows)):
                 cursor.execute(sql)
+
+
+@pytest.fixture
+def warming(settings):
+    """The cache is warmed after every publish, as in production."""
+    settings.PAGE_CACHE_WARMING = True
 
 
 @pytest.fixture

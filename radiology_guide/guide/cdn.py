@@ -17,6 +17,7 @@ cache to every stored page).
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.urls import NoReverseMatch, reverse
@@ -131,7 +132,8 @@ def enqueue_after_publish(paths=None):
     """Warm every public page, then purge ``paths`` (None: everything) from
     the CDN. Two tasks, in this order, so a purge that is retried never
     holds up the warming."""
-    warm_public_pages.enqueue()
+    if settings.PAGE_CACHE_WARMING:
+        warm_public_pages.enqueue()
     if core_cdn.is_configured():
         purge_cdn.enqueue(None if paths is None else list(paths))
 

@@ -19,7 +19,7 @@ from radiology_guide.guide.cdn import PURGE_RETRY_DELAYS, public_paths
 from radiology_guide.guide.models import Page
 
 # The worker manages its own transactions and connections, as in production.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("content")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("content", "warming")]
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

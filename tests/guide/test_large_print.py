@@ -79,7 +79,7 @@ def test_a_page_of_the_wrong_kind_or_none_is_not_found(client, url):
     assert client.get(url).status_code == 404
 
 
-def test_large_print_is_public_cacheable_and_warmed_and_purged_with_its_page(client):
+def test_large_print_is_public_cacheable_and_warmed_and_purged_with_its_page(client, warming):
     page = Page.objects.get(slug="ct-scan")
     response = client.get(large_print_url(page))
     assert "no-cache" not in response.get("Cache-Control", "") and "private" not in response.get("Cache-Control", "")

@@ -12,7 +12,7 @@ from radiology_guide.guide.models import Page
 from radiology_guide.guide.sitemaps import SITEMAPS
 from radiology_guide.guide.sync import sync_content
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warming")]
 
 
 @pytest.fixture

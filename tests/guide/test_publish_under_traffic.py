@@ -18,7 +18,7 @@ from radiology_guide.guide import publishing
 from radiology_guide.guide.models import Page
 
 # The server's threads have their own database connections.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("content")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("content", "warming")]
 
 PATHS = ["/guide/what-to-expect/", "/", "/faqs/", "/procedures/ct-scan/"]
 NEW_SUMMARY = "What the day is like, published during a burst."
