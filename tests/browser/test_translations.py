@@ -56,6 +56,9 @@ def test_a_patient_reads_and_writes_to_us_in_urdu_on_a_phone_without_javascript(
     expect(main).to_contain_text(urdu["warning_signs"]["call_999"][0])
     expect(main).to_contain_text("999")
     expect(main).to_contain_text("020 7946 0000")
+    # The clinic's number reads left to right, its groups in order, inside the right-to-left page.
+    phone = page.locator('main a[href^="tel:"]').first
+    assert phone.evaluate("a => getComputedStyle(a).direction") == "ltr"
     assert axe_violations(page) == []
 
     page.goto(site + "/ur/enquire/?topic=ct-scan")

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils import translation
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from radiology_guide.guide.models import Page
@@ -141,10 +141,13 @@ def translation_notice(context):
         return {"show": False}
     request = context.get("request")
     english_url = translate_url(request.path, settings.LANGUAGE_CODE) if request else "/"
+    clinic = context.get("clinic")
+    phone = getattr(clinic, "phone", "")
     return {
         "show": True,
+        # A link, so that its digits keep their order in a right-to-left language (site.css).
+        "phone_link": format_html('<a href="tel:{}">{}</a>', phone.replace(" ", ""), phone),
         "translation": page.translation,
         "withdrawn": getattr(page, "translation_withdrawn", False),
         "english_url": english_url,
-        "clinic": context.get("clinic"),
     }
