@@ -34,11 +34,10 @@ def test_the_compiled_catalogue_is_the_po_file(language):
     po = catalogue(language)
     mo = polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
 
-    def translations(entries):
-        return {
-            (entry.msgctxt, entry.msgid): entry.msgstr_plural or entry.msgstr
-            for entry in entries
-            if entry.msgid and entry.translated() and "fuzzy" not in entry.flags
-        }
-
-    assert translations(mo) == translations(po), "run `make messages` (or msgfmt) and commit the .mo"
+    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr_plural or entry.msgstr for entry in mo if entry.msgid}
+    written = {
+        (entry.msgctxt, entry.msgid): entry.msgstr_plural or entry.msgstr
+        for entry in po
+        if entry.translated() and "fuzzy" not in entry.flags
+    }
+    assert compiled == written, "run `make messages` (or msgfmt) and commit the .mo"
