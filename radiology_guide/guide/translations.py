@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
-from radiology_guide.guide import prerender
+from radiology_guide.guide import content_types, prerender
 from radiology_guide.guide.markdown import render_markdown
 from radiology_guide.guide.models import Page, Translation
 from radiology_guide.guide.models.translation import english_fingerprint
@@ -148,10 +148,6 @@ def render_all(only_pages=None, clinic=None) -> int:
     return len(stale)
 
 
-def _key(obj):
-    return obj.slug if hasattr(obj, "slug") else getattr(obj, "anchor", None) or obj.feature
-
-
 def refresh_out_of_date(english_objs=(), translated=(), today=None) -> int:
     """After content is published: a translation made from other English
     words than the English's now is out of date (from today, until a
@@ -160,15 +156,19 @@ def refresh_out_of_date(english_objs=(), translated=(), today=None) -> int:
     published; ``translated``: translations just published. Returns how many
     changed."""
     today = today or timezone.localdate()
-    english = {(obj._meta.model_name, _key(obj)): obj for obj in english_objs if obj._meta.model_name in FIELDS}
+    english = {
+        (obj._meta.model_name, content_types.of(obj).key(obj)): obj
+        for obj in english_objs
+        if obj._meta.model_name in FIELDS
+    }
     wanted = {(trans.of_model, trans.of_key) for trans in translated} - set(english)
     by_model = {}
     for of_model, key in wanted:
         by_model.setdefault(of_model, set()).add(key)
     for of_model, keys in by_model.items():
-        model = Translation._meta.apps.get_model("guide", of_model)
-        field = "slug" if of_model in ("page", "glossaryterm") else "anchor" if of_model == "faq" else "feature"
-        english |= {(of_model, getattr(obj, field)): obj for obj in model.objects.filter(**{f"{field}__in": keys})}
+        content_type = content_types.BY_NAME[of_model]  # the registry names each type's key
+        found = content_type.model.objects.filter(**{f"{content_type.key_field}__in": keys})
+        english |= {(of_model, content_type.key(obj)): obj for obj in found}
     changed = []
     for (of_model, key), obj in english.items():
         current = fingerprint(obj, of_model)
