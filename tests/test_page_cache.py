@@ -1,6 +1,7 @@
 """Public pages are served from the shared cache, revalidate with 304s, and
 change on the next request after any content edit."""
 
+import gzip
 import io
 import os
 import subprocess
@@ -224,3 +225,42 @@ def test_an_unknown_host_is_refused_not_served_before_django():
     wsgi_get("/glossary/")
     status, _, _ = wsgi_get("/glossary/", host="evil.example")
     assert status.startswith("400")
+
+
+def test_a_browser_that_accepts_gzip_gets_the_page_compressed_with_its_own_etag(client):
+    plain = client.get("/glossary/")
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    first = client.get("/ur/glossary/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert first["X-Cache"] == "miss" and first["Content-Encoding"] == "gzip"
+    again = client.get("/glossary/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert again["X-Cache"] == "hit" and again["Content-Encoding"] == "gzip"
+    # The same words, in a third of the bytes or less, with the length sent.
+    assert gzip.decompress(again.content) == plain.content
+    assert len(again.content) * 3 < len(plain.content) and again["Content-Length"] == str(len(again.content))
+    assert again["ETag"] != plain["ETag"] and "Accept-Encoding" in again["Vary"]
+    # Each copy revalidates with its own ETag only.
+    assert client.get("/glossary/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+    assert client.get("/glossary/", HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 200
+
+
+@pytest.mark.parametrize("refused", ["identity", "gzip;q=0", "br", "deflate, gzip; q=0.0"])
+def test_a_client_that_refuses_gzip_gets_the_page_as_it_is(client, refused):
+    client.get("/faqs/")
+    response = client.get("/faqs/", HTTP_ACCEPT_ENCODING=refused)
+    assert response["X-Cache"] == "hit" and "Content-Encoding" not in response
+    assert b"</html>" in response.content
+
+
+def test_a_page_answered_before_django_is_gzipped_for_a_browser_that_accepts_it():
+    _, plain_headers, plain = wsgi_get("/guide/what-to-expect/")
+    status, headers, body = wsgi_get("/guide/what-to-expect/", accept_encoding="gzip")
+    assert status == "200 OK" and headers["X-Cache"] == "hit" and headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == plain and headers["Content-Length"] == str(len(body))
+    assert headers["Content-Security-Policy"] == plain_headers["Content-Security-Policy"]
+
+
+def test_a_page_with_a_form_token_is_never_compressed(client):
+    # BREACH: a secret in a compressed page can be guessed from its size.
+    response = client.get("/enquire/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and "Content-Encoding" not in response
+    assert b"csrfmiddlewaretoken" in response.content
