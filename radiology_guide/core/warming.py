@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from radiology_guide.core.pagecache import forget_local_copies
+
 logger = logging.getLogger("radiology_guide.pagecache")
 
 
@@ -63,6 +65,9 @@ def warm(paths):
             host = urlsplit(settings.SITE_URL).netloc
             logger.warning("page cache warm refused host=%s: is it in ALLOWED_HOSTS?", host)
             break
+        # The page is in the shared cache for the web workers; this process
+        # (the Tasks worker) never serves it, so it keeps no copy (8 MB in all).
+        forget_local_copies()
     logger.info(
         "page cache warmed stored=%s current=%s not_stored=%s ms=%.0f",
         counts["stored"],

@@ -5,6 +5,9 @@ a clock time, so a phone's calendar reminds them with nothing sent by us.
 Every time is written in UTC ("...Z"): a calendar then needs no time zone
 definition, and shows each in its own zone, right on both sides of the
 clocks changing.
+
+icalendar (with dateutil, about 4 MB in a worker) is imported when a plan's
+calendar is first asked for, not with the URLs: most workers never build one.
 """
 
 import datetime
@@ -12,7 +15,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext
-from icalendar import Alarm, Calendar, Event
 
 
 def utc(moment):
@@ -20,6 +22,8 @@ def utc(moment):
 
 
 def plan_calendar(plan, clinic) -> bytes:
+    from icalendar import Alarm, Calendar, Event  # imported when used: see the docstring
+
     link = plan.link
     plan_url = link.plan_url()
     calendar = Calendar()

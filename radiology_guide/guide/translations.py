@@ -202,10 +202,13 @@ def in_language(page: Page, language=None) -> Page:
     if trans is None:
         page.translation = None
         return page
+    if page.kind == Page.Kind.PAGE and not trans.main_html:
+        # Rendered when published ("" if less safe than the English): as a guide page, shown in English.
+        page.translation = None
+        return page
     shown = translated_page(page, trans)
     if page.kind == Page.Kind.PAGE:  # a site page's words are shown by its template
-        with translation.override(language):
-            shown.body_html = localise_links(render_markdown(shown.body or "", None).html, language)
+        shown.body_html = trans.main_html  # rendered when published: no Markdown in a web worker
     return shown
 
 

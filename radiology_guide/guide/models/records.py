@@ -2,7 +2,6 @@
 to be published, every revision, and patients' words for pages (synonyms)."""
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -11,6 +10,27 @@ from radiology_guide.guide.words import normalise
 
 # Addresses that are pages but not in the search index.
 EXTRA_TARGETS = {"/enquire/"}
+
+
+class SearchVectorField(models.Field):
+    """PostgreSQL's ``tsvector`` column: django.contrib.postgres.search's
+    field of the same name, which migration 0012 made the column with, but
+    without importing that module at start-up: it loads psycopg (about 11 MB
+    resident) into every process, SQLite's too. Its lookup, matching a
+    ``SearchQuery`` with ``@@``, is Django's own, imported when first used
+    (only PostgreSQL queries the column)."""
+
+    description = "PostgreSQL full-text search vector"
+
+    def db_type(self, connection):
+        return "tsvector"
+
+    def get_lookup(self, lookup_name):
+        if lookup_name == "exact":
+            from django.contrib.postgres.search import SearchVectorExact  # imported when used: see above
+
+            return SearchVectorExact
+        return super().get_lookup(lookup_name)
 
 
 class SearchEntry(models.Model):
