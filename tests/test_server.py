@@ -23,6 +23,8 @@ from django.conf import settings
 HOST = "127.0.0.1"
 # Nothing of the test run's own environment that would change the defaults under test.
 UNSET = ("GRANIAN_", "WEB_CONCURRENCY", "CACHE_URL", "EMAIL_URL", "DATABASE_URL", "VAR_DIR")
+# So it is the same server on SQLite and on PostgreSQL runs: run once.
+pytestmark = pytest.mark.standalone
 
 
 def free_port():

@@ -11,6 +11,9 @@ from django.conf import settings
 
 from radiology_guide import config
 
+# Each start-up is a process of its own with only the variables it is given.
+pytestmark = pytest.mark.standalone
+
 SHOW_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'cache': s.CACHES['default'], 'tasks': s.TASKS['default']['BACKEND'], "

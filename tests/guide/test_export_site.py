@@ -138,8 +138,8 @@ def test_with_collected_static_files_the_hashed_names_are_exported(client, live,
     assert mirror.broken_links(output) == []
 
 
-def test_a_page_removed_from_the_site_is_removed_from_the_next_export(client, live, tmp_path):
-    output = export(tmp_path)
+def test_a_page_removed_from_the_site_is_removed_from_the_next_export(client, exported, tmp_path):
+    output = exported  # as exported before the page was removed
     assert (output / "procedures/ivc-filters-and-thrombolysis/index.html").is_file()
     (output / "left-over.html").write_text("not from the site")
     publishing.delete(Page.objects.filter(slug="ivc-filters-and-thrombolysis"))
