@@ -40,7 +40,7 @@ notify-server: install
 
 # The whole suite on SQLite with a local-memory cache (browser tests included).
 test: install
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal
+	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
 # The same suite against PostgreSQL and Redis, but for the tests in Chromium,
 # which make test runs: every request, query and publish they make is also
@@ -49,7 +49,7 @@ test: install
 # print or the page weight see), nor the tests marked standalone, whose
 # processes use their own SQLite database and file cache whatever is set.
 test-services: install
-	DATABASE_URL=$(PG_URL) CACHE_URL=$(REDIS_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal \
+	DATABASE_URL=$(PG_URL) CACHE_URL=$(REDIS_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) \
 		-m "$(if $(BROWSER_ON_SERVICES),not layout,not browser) and not standalone"
 
 # The interface's translations (docs/translations.md): extract every string

@@ -2,6 +2,7 @@
 reads is translated in each language, and what runs (the committed .mo
 files) is what the .po files say."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -41,3 +42,16 @@ def test_the_compiled_catalogue_is_the_po_file(language):
         if entry.translated() and "fuzzy" not in entry.flags
     }
     assert compiled == written, "run `make messages` (or msgfmt) and commit the .mo"
+
+
+# A number in groups, "07700 900 982": in a right-to-left sentence the bidi
+# algorithm lays its groups out right to left ("982 900 07700") unless it is
+# isolated as left-to-right text (U+2066 ... U+2069), which is invisible.
+PHONE_NUMBER = re.compile(r"\+?\d+(?: \d+)+")
+ISOLATED = re.compile(r"\u2066[^\u2069]*\u2069")
+
+
+def test_in_urdu_every_phone_number_reads_left_to_right():
+    backwards = [entry.msgstr for entry in catalogue("ur") if PHONE_NUMBER.search(ISOLATED.sub("", entry.msgstr))]
+    assert backwards == []
+    assert any(ISOLATED.search(entry.msgstr) for entry in catalogue("ur"))

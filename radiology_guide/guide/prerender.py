@@ -147,14 +147,17 @@ def large_print_context(page):
     }
 
 
-def render_main(page, sections=None, by_slug=None, clinic=None):
+def render_main(page, sections=None, by_slug=None, clinic=None, retitle=None):
     """The HTML inside <main> for a guide page, from the database as it is now.
     ``sections`` and ``by_slug`` (every page to link to) save queries when
-    many pages are rendered at once."""
+    many pages are rendered at once. ``retitle``: names the related pages in
+    a translation's language (guide/translations.py)."""
     if sections is None:
         sections = list(Page.objects.sections().values_list("slug", "title"))
     previous, following = _neighbours(sections, page.slug)
     related = page.related_pages(by_slug)
+    if retitle is not None:
+        related = retitle(related)
     context = {"page": page, "related": related, "previous": previous, "next": following}
     if page.kind in (Page.Kind.SCAN, Page.Kind.PROCEDURE, Page.Kind.EASY_READ):
         # Each links to the other: "Easy Read version" and "Standard version".

@@ -116,8 +116,13 @@ def _unapproved_change(obj, fields, pages):
     """Whether loading ``fields`` over ``obj`` (or ``obj`` itself, new or
     deleted) would change an approved page without the page's file recording
     a new approval. ``pages``: each page's fields in the files, by slug."""
-    if not settings.PUBLISH_REQUIRES_APPROVAL or isinstance(obj, Translation):
-        return False  # a translation's file records its own approval
+    if not settings.PUBLISH_REQUIRES_APPROVAL:
+        return False
+    if isinstance(obj, Translation):
+        # A translation's file records its own approval, as a page's does.
+        if not obj.pk or not obj.is_approved or fields is None:
+            return False
+        return all(str(fields.get(name)) == str(getattr(obj, name)) for name in ("approved_by_name", "approved_on"))
     slug = obj.slug if isinstance(obj, Page) else obj.PARENT_SLUG
     page = obj if isinstance(obj, Page) and obj.pk else Page.objects.filter(slug=slug).first()
     in_file = fields if isinstance(obj, Page) else pages.get(slug)

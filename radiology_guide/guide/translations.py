@@ -104,7 +104,7 @@ def render(trans: Translation, page: Page | None = None, clinic=None) -> str:
         rendered = render_markdown(shown.body or "", None)
         shown.body_html, shown.toc = english_anchors(rendered.html, rendered.toc, page.toc)
         if page.kind in prerender.KINDS:
-            html = prerender.render_main(shown, clinic=clinic)
+            html = prerender.render_main(shown, clinic=clinic, retitle=retitle)
         else:
             html = shown.body_html
     return localise_links(html, trans.language)
@@ -213,7 +213,9 @@ def in_language(page: Page, language=None) -> Page:
 
 
 def retitle(pages, language=None):
-    """Links to ``pages`` named in ``language`` where a page is translated."""
+    """Links to ``pages`` named in ``language`` where a page is translated;
+    a page that is not keeps its English title and summary, and is marked
+    ``in_english``, so the link says so to a screen reader (WCAG 3.1.2)."""
     language = language or translation.get_language()
     if is_english(language):
         return pages
@@ -226,6 +228,8 @@ def retitle(pages, language=None):
     for page in pages:
         if text := texts.get(page.slug):
             page.title, page.summary = text.get("title", page.title), text.get("summary", page.summary)
+        else:
+            page.in_english = True
     return pages
 
 

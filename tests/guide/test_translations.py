@@ -197,3 +197,41 @@ def test_a_new_warning_in_the_english_is_never_missing_from_the_page_in_another_
         assert new_line in main, language
         assert '<div lang="en-GB" dir="ltr">' in main
         assert Translation.objects.get(language=language, of_key="ct-scan").status == Translation.Status.OUT_OF_DATE
+
+
+def test_with_approval_required_a_file_cannot_change_an_approved_translation_without_a_new_approval(
+    client, settings, reviewer, content_copy
+):
+    from radiology_guide.guide.sync import export_content, sync_content
+
+    settings.PUBLISH_REQUIRES_APPROVAL = True
+    polish = Translation.objects.get(key="pl/page/diagnostic-radiology")
+    polish.approve(reviewer)
+    export_content(content_copy)  # the file now records the clinician's approval
+    path = content_copy / "pl/sections/020-diagnostic-radiology.md"
+    path.write_text(path.read_text() + "\nZdanie, którego nikt nie sprawdził.\n")
+    report = sync_content(content_copy)
+    polish.refresh_from_db()
+    assert "nikt nie sprawdził" not in polish.text["body"] and polish.is_approved
+    assert any("without a new approval" in conflict for conflict in report.conflicts), report.conflicts
+    assert "nikt nie sprawdził" not in client.get("/pl/guide/diagnostic-radiology/").content.decode()
+
+
+def test_on_an_urdu_page_what_is_only_in_english_is_marked_as_english_for_screen_readers(client):
+    # WCAG 3.1.2: a screen reader reads each passage in its own language's voice.
+    main = main_of(client.get("/ur/procedures/ct-scan/"))
+    figure = re.search(r"<figure [^>]*>", main)[0]
+    assert 'lang="en-GB" dir="ltr"' in figure  # the drawing's words are written in English
+    assert '<ol class="sources" lang="en-GB" dir="ltr">' in main  # the sources' own titles
+    related = re.search(r'<section class="related".*?</section>', main, re.S)[0]
+    # A related page with an Urdu translation is named in Urdu; one without stays English, marked so.
+    urdu_title = Translation.objects.get(key="ur/page/mri-scan").text["title"]
+    assert f'<a href="/ur/procedures/mri-scan/">{html.escape(urdu_title)}</a>' in related
+    assert '<a href="/ur/procedures/ct-colonography/" lang="en-GB" dir="ltr">CT colonography</a>' in related
+    home = main_of(client.get("/ur/"))
+    assert '<a href="/ur/procedures/ct-colonography/" lang="en-GB" dir="ltr">CT colonography</a>' in home
+    listing = main_of(client.get("/ur/procedures/"))
+    assert listing.count('<div lang="en-GB" dir="ltr"><h3>') == Page.objects.procedures().count() - 5
+    # The English pages are as they were.
+    english = main_of(client.get("/procedures/ct-scan/"))
+    assert 'lang="en-GB"' not in english and '<ol class="sources">' in english

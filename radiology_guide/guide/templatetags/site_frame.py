@@ -86,6 +86,16 @@ def html_lang(code):
     return f"{language}-{region.upper()}" if region else language
 
 
+@register.simple_tag
+def written_in_english():
+    """The attributes of a passage only written in English (a picture's words,
+    the titles of the sources) on a page in another language, so a screen
+    reader reads it in an English voice (WCAG 3.1.2); nothing on English pages."""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return ""
+    return mark_safe(' lang="en-GB" dir="ltr"')  # noqa: S308 - a fixed string
+
+
 @register.filter(name="html_lang")
 def html_lang_filter(code):
     return html_lang(code)
