@@ -228,6 +228,8 @@ def retitle(pages, language=None):
     for page in pages:
         if text := texts.get(page.slug):
             page.title, page.summary = text.get("title", page.title), text.get("summary", page.summary)
+            if "duration" in text:  # (setting a deferred field reads nothing)
+                page.duration = text["duration"]
         else:
             page.in_english = True
     return pages

@@ -235,3 +235,22 @@ def test_on_an_urdu_page_what_is_only_in_english_is_marked_as_english_for_screen
     # The English pages are as they were.
     english = main_of(client.get("/procedures/ct-scan/"))
     assert 'lang="en-GB"' not in english and '<ol class="sources">' in english
+
+
+def test_a_pages_facts_are_in_the_readers_language_kind_length_and_dose(client):
+    urdu_ct = Translation.objects.get(key="ur/page/ct-scan").text
+    card = re.search(
+        r'<li class="card">\s*<h3><a href="/ur/procedures/ct-scan/">.*?</li>',
+        main_of(client.get("/ur/procedures/")),
+        re.S,
+    )[0]
+    facts = re.search(r'<p class="card-facts">(.*?)</p>', card, re.S)[1]
+    assert facts == f"اسکین · {urdu_ct['duration']} · درمیانی ریڈی ایشن ڈوز"  # scan, its length, a medium dose
+    # A page not yet translated keeps its English length, marked as English.
+    listing = main_of(client.get("/ur/procedures/"))
+    assert '<span lang="en-GB" dir="ltr">About 30 minutes in the scan room</span>' in listing  # CT colonography
+    polish = main_of(client.get("/pl/procedures/ct-scan/"))
+    assert "Wykorzystuje promieniowanie jonizujące" in polish and ">dawka: średnia</a>" in polish
+    assert "medium" not in polish
+    english = main_of(client.get("/procedures/ct-scan/"))
+    assert 'Uses ionising radiation: <a href="/guide/radiation-and-safety/">medium dose</a>' in english

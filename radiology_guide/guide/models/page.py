@@ -10,6 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from radiology_guide.guide import easy_read, safety
 from radiology_guide.guide.markdown import image_problems, render_markdown
@@ -40,16 +43,37 @@ class PageQuerySet(models.QuerySet):
         return self.filter(next_review_due__lt=today or timezone.localdate())
 
 
+#: Each dose band in the reader's language, as a sentence uses it ("a low to medium dose").
+BAND_WORDS = {
+    "none": pgettext_lazy("radiation dose", "none"),
+    "very low": pgettext_lazy("radiation dose", "very low"),
+    "low": pgettext_lazy("radiation dose", "low"),
+    "medium": pgettext_lazy("radiation dose", "medium"),
+    "high": pgettext_lazy("radiation dose", "high"),
+    "treatment": pgettext_lazy("radiation dose", "the treatment itself"),
+}
+
+
+def band_words(band):
+    """``band`` (safety.DOSE_BANDS) in the reader's language: "low to medium"."""
+    low, _to, high = band.partition(" to ")
+    if high:
+        return format_lazy(
+            pgettext_lazy("radiation dose", "{low} to {high}"), low=BAND_WORDS[low], high=BAND_WORDS[high]
+        )
+    return BAND_WORDS.get(band, band)
+
+
 class Page(SyncedContent):
     class Kind(models.TextChoices):
-        SECTION = "section", "Guide section"
-        SCAN = "scan", "Scan"
-        PROCEDURE = "procedure", "Procedure"
-        PAGE = "page", "Site page"
+        SECTION = "section", _("Guide section")
+        SCAN = "scan", _("Scan")
+        PROCEDURE = "procedure", _("Procedure")
+        PAGE = "page", _("Site page")
         # A scan or procedure page in Easy Read (guide/easy_read.py).
-        EASY_READ = "easy_read", "Easy Read version"
+        EASY_READ = "easy_read", _("Easy Read version")
 
-    DOSE_BANDS = [(band, band.capitalize()) for band in safety.DOSE_BANDS]
+    DOSE_BANDS = [(band, capfirst(band_words(band))) for band in safety.DOSE_BANDS]
 
     FILE_FIELDS = (
         "kind", "slug", "title", "summary", "order", "body", "caption", "review_status",
@@ -169,6 +193,11 @@ class Page(SyncedContent):
         self.render(linker or glossary_linker())
         super().save(*args, **kwargs)
         self._loaded_text = self.reviewed_text()
+
+    @property
+    def dose_band_words(self):
+        """The dose band as a sentence on the page says it, in the reader's language."""
+        return band_words(self.dose_band) if self.dose_band else ""
 
     def get_absolute_url(self):
         if self.kind == self.Kind.SECTION:
