@@ -34,7 +34,15 @@ class TranslationForm(ContentForm):
         cleaned = super().clean()
         key, text = cleaned.get("of_key"), cleaned.get("text")
         english = Page.objects.filter(slug=key).first() if cleaned.get("of_model") == "page" else None
-        if cleaned.get("of_model") == "page" and english is None:
+        if cleaned.get("of_model") != "page":
+            # The model has room for them, but no page shows them yet: refused,
+            # so nobody translates words that no patient would ever see.
+            self.add_error(
+                "of_model",
+                'Only pages can be translated for now ("page"): the FAQs, the comparison table and the '
+                "glossary are shown in English on every language's pages (docs/translations.md).",
+            )
+        elif english is None:
             self.add_error("of_key", "No English page has this slug.")
         elif english is not None and isinstance(text, dict):
             for message in translations.problems(english, text):

@@ -5,6 +5,7 @@ and line), and content/<language>/ files that round-trip and are refused
 when they are less safe than the English."""
 
 import html as html_module
+import json
 import re
 import shutil
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext
 
 from radiology_guide.guide import content_folder, publishing, translations
 from radiology_guide.guide.content_files import ContentError
-from radiology_guide.guide.models import Draft, Page, Translation
+from radiology_guide.guide.models import FAQ, Draft, Page, Translation
 from radiology_guide.guide.sync import export_content, sync_content
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +177,22 @@ def content_folder_root():
     from django.conf import settings
 
     return settings.CONTENT_DIR
+
+
+def test_admin_refuses_a_translation_of_an_faq_which_no_page_would_show(admin_client):
+    faq = FAQ.objects.first()
+    response = admin_client.post(
+        "/admin/guide/translation/add/",
+        {
+            "language": "pl",
+            "of_model": "faq",
+            "of_key": faq.anchor,
+            "text": json.dumps({"question": "Pytanie?", "answer": "Odpowiedź."}),
+            "source_revision": "",
+            "translated_by": "Tłumacz",
+            "translation_checked_by": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Only pages can be translated for now" in response.content.decode()
+    assert not Translation.objects.filter(of_model="faq").exists()
