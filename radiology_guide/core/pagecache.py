@@ -19,7 +19,7 @@ serve them, and browsers get 304s.
 
 A stored page is also kept gzipped, compressed once when stored, and sent so
 to a browser that accepts it (``Vary: Accept-Encoding``, its own ETag): a
-guide page travels as a quarter of its size, which matters on a phone's slow
+guide page travels in a third of its size or less, which matters on a phone's slow
 connection. Only these public pages are compressed: they hold no secret (no
 CSRF token, no session), so compression tells an attacker nothing (BREACH).
 
@@ -193,8 +193,9 @@ class PageCacheMiddleware:
             page = _stored(response, version)
             cache.set(key, page, settings.PAGE_CACHE_SECONDS)
             _keep(key, page)
-            if _variant(page, request.headers.get("Accept-Encoding")) is not page:
-                response = self._response(request, page)
+            variant = _variant(page, request.headers.get("Accept-Encoding"))
+            if variant is not page:
+                response = self._response(variant)
             response["X-Cache"] = "miss"
             return _conditional(request, response, etag=response["ETag"], last_modified=None)
         return response
@@ -229,18 +230,17 @@ class PageCacheMiddleware:
         cdn.write_keys(response)
 
     @staticmethod
-    def _response(request, page):
-        variant = _variant(page, request.headers.get("Accept-Encoding"))
+    def _response(variant):
         response = HttpResponse(variant["content"])
         for name, value in variant["headers"]:
             response[name] = value
         return response
 
     def _from_cache(self, request, cached):
-        response = self._response(request, cached)
+        variant = _variant(cached, request.headers.get("Accept-Encoding"))
+        response = self._response(variant)
         response["X-Cache"] = "hit"
-        etag = response["ETag"]
-        return _conditional(request, response, etag=etag, last_modified=cached["last_modified"])
+        return _conditional(request, response, etag=variant["etag"], last_modified=cached["last_modified"])
 
 
 def _conditional(request, response, etag, last_modified):

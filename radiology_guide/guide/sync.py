@@ -118,17 +118,15 @@ def _unapproved_change(obj, fields, pages):
     a new approval. ``pages``: each page's fields in the files, by slug."""
     if not settings.PUBLISH_REQUIRES_APPROVAL:
         return False
-    if isinstance(obj, Translation):
-        # A translation's file records its own approval, as a page's does.
-        if not obj.pk or not obj.is_approved or fields is None:
-            return False
-        return all(str(fields.get(name)) == str(getattr(obj, name)) for name in ("approved_by_name", "approved_on"))
-    slug = obj.slug if isinstance(obj, Page) else obj.PARENT_SLUG
-    page = obj if isinstance(obj, Page) and obj.pk else Page.objects.filter(slug=slug).first()
-    in_file = fields if isinstance(obj, Page) else pages.get(slug)
-    if page is None or not page.is_approved or in_file is None:
+    if isinstance(obj, Translation):  # its file records its own approval, as a page's does
+        approved, in_file = (obj if obj.pk else None), fields
+    else:
+        slug = obj.slug if isinstance(obj, Page) else obj.PARENT_SLUG
+        approved = obj if isinstance(obj, Page) and obj.pk else Page.objects.filter(slug=slug).first()
+        in_file = fields if isinstance(obj, Page) else pages.get(slug)
+    if approved is None or not approved.is_approved or in_file is None:
         return False
-    return all(str(in_file.get(name)) == str(getattr(page, name)) for name in ("approved_by_name", "approved_on"))
+    return all(str(in_file.get(name)) == str(getattr(approved, name)) for name in ("approved_by_name", "approved_on"))
 
 
 UNAPPROVED = "changes what a clinician approved without a new approval (publish the change in admin instead)"

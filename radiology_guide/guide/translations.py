@@ -235,11 +235,15 @@ def retitle(pages, language=None):
     return pages
 
 
+#: The attributes of a passage that is only in English, on a page in another language.
+IN_ENGLISH = ' lang="en-GB" dir="ltr"'
+
+
 def english_main(html: str, language: str) -> str:
     """The English inside of <main>, on a page in ``language``: marked as
     English for screen readers (and laid out left to right), links kept in
     the reader's language."""
-    return f'<div lang="en-GB" dir="ltr">{localise_links(html, language)}</div>'
+    return f"<div{IN_ENGLISH}>{localise_links(html, language)}</div>"
 
 
 # ---------------------------------------------------------------------------

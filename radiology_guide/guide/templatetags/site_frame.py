@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 
 from radiology_guide.guide.models import Page
 from radiology_guide.guide.sitemaps import languages_of
+from radiology_guide.guide.translations import IN_ENGLISH
 
 register = template.Library()
 
@@ -87,13 +88,17 @@ def html_lang(code):
 
 
 @register.simple_tag
-def written_in_english():
+def written_in_english(shown=None):
     """The attributes of a passage only written in English (a picture's words,
-    the titles of the sources) on a page in another language, so a screen
-    reader reads it in an English voice (WCAG 3.1.2); nothing on English pages."""
+    the titles of the sources; with ``shown``, a page's title and summary when
+    ``translations.retitle`` left it in English) on a page in another
+    language, so a screen reader reads it in an English voice (WCAG 3.1.2);
+    nothing on English pages."""
     if translation.get_language() == settings.LANGUAGE_CODE:
         return ""
-    return mark_safe(' lang="en-GB" dir="ltr"')  # noqa: S308 - a fixed string
+    if shown is not None and not getattr(shown, "in_english", False):
+        return ""
+    return mark_safe(IN_ENGLISH)  # noqa: S308 - a fixed string
 
 
 @register.filter(name="html_lang")
